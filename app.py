@@ -1,0 +1,30 @@
+"""The router and frame: page navigation, the sidebar model summary and the device badge."""
+
+import streamlit as st
+import torch
+
+from playground.ui.sidebar import render_sidebar
+
+# One intra-op thread: with more, training competes with the server for the cores.
+torch.set_num_threads(1)
+
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/build.py", title="Build", icon=":material/construction:"),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("pages/activations.py", title="Activations", icon=":material/visibility:"),
+    st.Page("pages/attention.py", title="Attention", icon=":material/hub:"),
+    st.Page("pages/attributions.py", title="Attributions", icon=":material/highlight:"),
+    st.Page("pages/black_box.py", title="Black box", icon=":material/help_center:"),
+]
+
+
+def main() -> None:
+    st.set_page_config(page_title="Deep Learning Playground", page_icon=":material/hub:",
+                       layout="wide")
+    page = st.navigation(PAGES)
+    render_sidebar()
+    page.run()
+
+
+main()

@@ -1,0 +1,96 @@
+"""The layer registry's entry type and the shape vocabulary shared by its entries."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from torch import nn
+
+from playground.errors import SpecError
+from playground.params import Param
+
+Shape = tuple[int, ...]  # one example's shape, without the batch dimension
+
+
+@dataclass
+class ShapeContext:
+    """What a shape rule may need beyond the shape: whether it is still token ids."""
+
+    tokens: bool = False
+    vocab_size: int | None = None
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A one-click repair a UI can offer: insert `layer` before the failing layer."""
+
+    label: str
+    insert_before: dict[str, Any]
+
+
+class ShapeError(SpecError):
+    """A shape mismatch; `fix` is the suggested repair when there is an obvious one."""
+
+    def __init__(self, message: str, fix: Fix | None = None) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class LayerKind:
+    """Everything about one kind of layer, declared once.
+
+    `shape` maps an input shape to an output shape (raising ShapeError with a message that
+    starts after "layer N (kind)"), `build` makes the torch module and `count` returns the
+    parameter count without allocating, so an oversized layer is refused before it exists.
+    """
+
+    name: str
+    category: str
+    description: str
+    params: tuple[Param, ...]
+    shape: Callable[[Shape, dict[str, Any], ShapeContext], Shape]
+    build: Callable[[Shape, dict[str, Any]], nn.Module]
+    count: Callable[[Shape, dict[str, Any]], int] = field(default=lambda shape, p: 0)
+    accepts_tokens: bool = False
+
+    def defaults(self) -> dict[str, Any]:
+        return {"type": self.name, **{p.name: p.default for p in self.params}}
+
+
+LAYERS: dict[str, LayerKind] = {}
+
+
+def register(kind: LayerKind) -> LayerKind:
+    if kind.name in LAYERS:
+        raise ValueError(f"layer kind {kind.name!r} registered twice")
+    LAYERS[kind.name] = kind
+    return kind
+
+
+def describe_shape(shape: Shape, tokens: bool = False) -> str:
+    """How a learner would say what a layer receives."""
+    if tokens:
+        return f"a sequence of {shape[0]} token ids"
+    dims = "×".join(str(d) for d in shape)
+    if len(shape) == 1:
+        return f"a vector of {shape[0]} features"
+    if len(shape) == 2:
+        return f"a sequence of {shape[0]} positions × {shape[1]} features"
+    if len(shape) == 3:
+        return f"{dims} feature maps"
+    return f"a tensor of shape {dims}"
+
+
+def format_shape(shape: Shape) -> str:
+    return "×".join(str(d) for d in shape)
+
+
+def numel(shape: Shape) -> int:
+    return math.prod(shape)
+
+
+FLATTEN_FIX = Fix("Insert flatten before this layer", {"type": "flatten"})

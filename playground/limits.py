@@ -1,0 +1,31 @@
+"""Per-server caps, configurable by environment variable, that turn an oversized request
+into a message instead of an out-of-memory crash on a shared classroom server."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_parameters: int  # per model
+    max_samples: int  # per dataset
+    max_jobs: int  # concurrent training threads on this server
+    max_train_seconds: int  # wall time of one background run
+
+
+def current_limits() -> Limits:
+    return Limits(
+        max_parameters=_env_int("PLAYGROUND_MAX_PARAMETERS", 2_000_000),
+        max_samples=_env_int("PLAYGROUND_MAX_SAMPLES", 20_000),
+        max_jobs=_env_int("PLAYGROUND_MAX_JOBS", 8),
+        max_train_seconds=_env_int("PLAYGROUND_MAX_TRAIN_SECONDS", 600),
+    )

@@ -1,0 +1,42 @@
+"""Preset specs for one-click lessons. The specs are plain JSON files in assets/presets/,
+usable by the command line as they are; this registry adds the learner-facing words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from playground.spec import Spec, load_spec
+
+PRESET_DIR = Path(__file__).resolve().parent.parent / "assets" / "presets"
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    title: str
+    description: str
+
+    @property
+    def path(self) -> Path:
+        return PRESET_DIR / f"{self.name}.json"
+
+    def spec(self) -> Spec:
+        return load_spec(self.path)
+
+
+PRESETS: dict[str, Preset] = {p.name: p for p in (
+    Preset("xor", "XOR", "Two tanh layers bend one straight line into the four-quadrant "
+           "XOR boundary."),
+    Preset("circles", "Circles", "A small ReLU network wraps a boundary around the inner "
+           "class."),
+    Preset("spiral", "Spiral", "Two interleaved spiral arms: depth and width earn their keep."),
+    Preset("digits_mlp", "Digits MLP", "Real handwritten digits, flattened into a dense "
+           "network."),
+    Preset("digits_cnn", "Digits CNN", "Two convolution blocks learn strokes, then digits."),
+    Preset("shapes_cnn", "Shapes CNN", "Filters that find edges, then corners and curves, "
+           "then whole shapes."),
+    Preset("wine_mlp", "Wine (tabular)", "13 chemical measurements to three cultivars."),
+    Preset("breast_cancer_mlp", "Breast cancer (tabular)", "30 cell measurements to "
+           "malignant or benign."),
+)}

@@ -1,0 +1,189 @@
+"""A background thread that drives one Trainer while pages poll a lock-guarded snapshot.
+
+The worker never touches Streamlit: the script thread creates the Runner, the worker only
+calls `Trainer.step()` under the lock, and pages read copies through `snapshot()`.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from torch import nn
+
+from playground.errors import SpecError
+from playground.limits import current_limits
+from playground.trainer import Trainer
+
+_SLOTS_LOCK = threading.Lock()
+_SLOTS: dict[int, threading.BoundedSemaphore] = {}
+
+
+def job_slots(max_jobs: int) -> threading.BoundedSemaphore:
+    """The server-wide cap on concurrent training threads (one semaphore per cap value)."""
+    with _SLOTS_LOCK:
+        return _SLOTS.setdefault(max_jobs, threading.BoundedSemaphore(max_jobs))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A copy of everything a live view shows; safe to read without the lock."""
+
+    running: bool
+    step: int
+    epoch: int
+    epochs_budget: int
+    steps_per_epoch: int
+    step_loss: list[float]
+    epochs: list[dict[str, float]]
+    samples_per_second: float
+    device: str
+    lr: float
+    version: int  # bumps whenever the weights change; a cache key for derived views
+    diverged: str | None
+    message: str | None
+    done: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Runner:
+    """Start, pause, step and stop a Trainer; at most one worker thread at a time."""
+
+    def __init__(self, trainer: Trainer, max_seconds: float | None = None,
+                 on_step: Callable[[Trainer], None] | None = None) -> None:
+        self.trainer = trainer
+        self.lock = threading.RLock()
+        self.max_seconds = max_seconds or current_limits().max_train_seconds
+        self.on_step = on_step  # called under the lock after each step (e.g. snapshots)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._slot: threading.BoundedSemaphore | None = None
+        self.version = 0
+        self.message: str | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> str | None:
+        """Train in the background until the budget, a pause or the time cap.
+
+        Returns a message when the run cannot start (budget spent, server full), else None.
+        """
+        if self.running:
+            return None
+        if self.trainer.done:
+            return self.trainer.diverged or (
+                "The epoch budget is spent. Raise the epoch budget to train on, or reset.")
+        slot = job_slots(current_limits().max_jobs)
+        if not slot.acquire(blocking=False):
+            return ("The server is already training as many models as it allows at once. "
+                    "Wait a moment and press Train again, or use Step to train by hand.")
+        self._slot, self.message = slot, None
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._work, name="playground-trainer",
+                                        daemon=True)
+        self._thread.start()
+        return None
+
+    def pause(self, wait: bool = True) -> None:
+        self._stop.set()
+        if wait and self._thread is not None:
+            self._thread.join(timeout=5)
+
+    close = pause
+
+    def step(self, batches: int = 1) -> str | None:
+        """Advance by hand (only while paused); returns a message if it could not."""
+        if self.running:
+            return "Pause training before stepping by hand."
+        with self.lock:
+            try:
+                for _ in range(batches):
+                    self._one_step()
+            except SpecError as exc:
+                return str(exc)
+        return None
+
+    def step_epoch(self) -> str | None:
+        if self.running:
+            return "Pause training before stepping by hand."
+        with self.lock:
+            try:
+                while not self._one_step().epoch_done:
+                    pass
+            except SpecError as exc:
+                return str(exc)
+        return None
+
+    def set_lr(self, lr: float) -> None:
+        with self.lock:
+            self.trainer.set_lr(lr)
+
+    @contextmanager
+    def holding(self):
+        """Hold the trainer still (between steps) while reading it."""
+        with self.lock:
+            yield self.trainer
+
+    def model_copy(self) -> tuple[nn.Module, int]:
+        """A detached copy of the current model and its version, for inspection that must not
+        disturb (or be disturbed by) training."""
+        with self.lock:
+            model = copy.deepcopy(self.trainer.model)
+            version = self.version
+        model.eval()
+        return model, version
+
+    def snapshot(self) -> Snapshot:
+        with self.lock:
+            t = self.trainer
+            return Snapshot(
+                running=self.running,
+                step=t.step_count,
+                epoch=t.epoch,
+                epochs_budget=t.spec.train.epochs,
+                steps_per_epoch=t.steps_per_epoch,
+                step_loss=list(t.history.step_loss),
+                epochs=[dict(e) for e in t.history.epochs],
+                samples_per_second=t.samples_per_second,
+                device=t.device_label,
+                lr=t.lr,
+                version=self.version,
+                diverged=t.diverged,
+                message=self.message,
+                done=t.done,
+            )
+
+    def _one_step(self):
+        result = self.trainer.step()
+        self.version += 1
+        if self.on_step is not None:
+            self.on_step(self.trainer)
+        return result
+
+    def _work(self) -> None:
+        started = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                with self.lock:
+                    if self.trainer.done:
+                        break
+                    self._one_step()
+                if time.monotonic() - started > self.max_seconds:
+                    self.message = (f"Paused after {self.max_seconds:g} s, this server's time "
+                                    "cap for one run. Press Train to continue.")
+                    break
+        except SpecError:
+            pass  # the trainer recorded why (divergence); snapshot() reports it
+        except Exception as exc:  # noqa: BLE001 - a worker must not die silently
+            self.message = f"Training stopped unexpectedly: {exc}"
+        finally:
+            if self._slot is not None:
+                self._slot.release()
+                self._slot = None

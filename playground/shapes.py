@@ -1,0 +1,124 @@
+"""Shape inference through a spec's layer list, the automatic output head, and the
+messages that name the failing layer and how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from playground.datasets import DatasetInfo, dataset_info
+from playground.errors import SpecError
+from playground.layers import LAYERS, Fix, ShapeContext, ShapeError, describe_shape
+from playground.limits import current_limits
+from playground.spec import Spec
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One row of the shape table. `index` is 0-based; the head has index len(layers)."""
+
+    index: int
+    kind: str
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    parameters: int
+    is_head: bool = False
+    params: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ShapeReport:
+    """The table up to the first problem; `error` is None when the whole stack is valid."""
+
+    info: DatasetInfo
+    rows: tuple[LayerRow, ...]
+    error: SpecError | None = None
+    error_index: int | None = None  # 0-based layer that failed; len(layers) means the head
+    fix: Fix | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def total_parameters(self) -> int:
+        return sum(r.parameters for r in self.rows)
+
+
+def head_params(info: DatasetInfo, shape: tuple[int, ...]) -> dict[str, Any]:
+    """The output head the dataset needs: a linear layer with one unit per class."""
+    return {"type": "linear", "units": info.num_classes}
+
+
+def _head_error(info: DatasetInfo, shape: tuple[int, ...], tokens: bool) -> ShapeError | None:
+    if tokens:
+        return ShapeError("receives token ids — add an embedding layer to the network.")
+    if info.task == "tokens":
+        if len(shape) != 2 or shape[0] != info.input_shape[0]:
+            return ShapeError(
+                f"receives {describe_shape(shape)}, but this dataset needs one prediction per "
+                f"position ({info.input_shape[0]} positions) — use a per-token readout, or "
+                "remove the layer that reduced the sequence."
+            )
+        return None
+    if len(shape) == 3:
+        return ShapeError(f"receives {describe_shape(shape)} — add a flatten layer at the "
+                          "end of the network.", Fix("Add flatten at the end",
+                                                     {"type": "flatten"}))
+    if len(shape) == 2:
+        return ShapeError(f"receives {describe_shape(shape)}, but this dataset needs one "
+                          "prediction per sequence — add a readout layer (mean or last token).")
+    return None
+
+
+def analyze(spec: Spec) -> ShapeReport:
+    """Infer every layer's output shape and parameter count, stopping at the first error."""
+    info = dataset_info(spec.dataset)
+    ctx = ShapeContext(tokens=info.tokens, vocab_size=len(info.vocab) or None)
+    shape = info.input_shape
+    rows: list[LayerRow] = []
+    cap = current_limits().max_parameters
+    layers = list(spec.layers)
+    for i, layer in enumerate([*layers, None]):
+        is_head = layer is None
+        if is_head:
+            problem = _head_error(info, shape, ctx.tokens)
+            if problem is not None:
+                return _fail(info, rows, i, "output head", problem)
+            layer = head_params(info, shape)
+        kind = LAYERS[layer["type"]]
+        p = {k: v for k, v in layer.items() if k != "type"}
+        label = "output head" if is_head else kind.name
+        try:
+            if ctx.tokens and not kind.accepts_tokens:
+                raise ShapeError(f"receives {describe_shape(shape, tokens=True)} — add an "
+                                 "embedding layer before it.",
+                                 Fix("Insert embedding before this layer",
+                                     {"type": "embedding"}) if "embedding" in LAYERS else None)
+            out = tuple(kind.shape(shape, p, ctx))
+        except ShapeError as exc:
+            return _fail(info, rows, i, label, exc)
+        ctx.tokens = False
+        count = kind.count(shape, p)
+        rows.append(LayerRow(i, kind.name, shape, out, count, is_head, p))
+        total = sum(r.parameters for r in rows)
+        if total > cap:
+            return _fail(info, rows, i, label, ShapeError(
+                f"brings the model to {total:,} parameters, more than this server allows "
+                f"({cap:,}) — use fewer units or channels, or add pooling before it."))
+        shape = out
+    return ShapeReport(info, tuple(rows))
+
+
+def _fail(info, rows, index, label, exc: ShapeError) -> ShapeReport:
+    where = "the output head" if label == "output head" else f"layer {index + 1} ({label})"
+    return ShapeReport(info, tuple(rows), SpecError(f"{where} {exc}"), index,
+                       getattr(exc, "fix", None))
+
+
+def validate(spec: Spec) -> ShapeReport:
+    """Like analyze, but an invalid stack raises its SpecError."""
+    report = analyze(spec)
+    if report.error is not None:
+        raise report.error
+    return report

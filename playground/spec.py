@@ -1,0 +1,204 @@
+"""The spec: the JSON document every part of the playground exchanges.
+
+A spec names a dataset, an ordered layer list and training settings. JSON files, URL
+query parameters and presets are encodings of this one object and round-trip exactly:
+`Spec.from_dict(s.to_dict()) == s`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from playground.errors import SpecError
+from playground.params import Param, check_params
+
+SPEC_VERSION = 1
+
+TRAIN_PARAMS: tuple[Param, ...] = (
+    Param("optimizer", str, "adam", "How weights move along the gradient.",
+          choices=("sgd", "momentum", "adam", "adamw")),
+    Param("lr", float, 0.01, "Learning rate: the size of each update step.",
+          min=1e-6, max=10.0, log=True),
+    Param("batch_size", int, 32, "Examples per gradient step.", min=1, max=4096),
+    Param("epochs", int, 20, "Passes over the training set in the budget.", min=1, max=1000),
+    Param("loss", str, "cross_entropy", "What the network is trained to minimise.",
+          choices=("cross_entropy",)),
+    Param("l1", float, 0.0, "L1 penalty on weights: pushes weights to exactly zero.",
+          min=0.0, max=1.0),
+    Param("l2", float, 0.0, "L2 penalty on weights: keeps weights small.", min=0.0, max=1.0),
+    Param("seed", int, 0, "Seed for initial weights and batch order.", min=0, max=2**31 - 1),
+    Param("device", str, "auto", "Where to train: auto picks CUDA, then MPS, then CPU.",
+          choices=("auto", "cpu", "cuda", "mps")),
+)
+
+DATASET_FIELDS: tuple[Param, ...] = (
+    Param("test_fraction", float, 0.2, "Share of examples held out for testing.",
+          min=0.05, max=0.9),
+    Param("seed", int, 0, "Seed for generating and splitting the data.", min=0, max=2**31 - 1),
+)
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    name: str
+    params: dict[str, Any] = field(default_factory=dict)
+    test_fraction: float = 0.2
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    optimizer: str = "adam"
+    lr: float = 0.01
+    batch_size: int = 32
+    epochs: int = 20
+    loss: str = "cross_entropy"
+    l1: float = 0.0
+    l2: float = 0.0
+    seed: int = 0
+    device: str = "auto"
+
+
+@dataclass(frozen=True)
+class Spec:
+    dataset: DatasetSpec
+    layers: tuple[dict[str, Any], ...]
+    train: TrainSpec = field(default_factory=TrainSpec)
+    version: int = SPEC_VERSION
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Spec:
+        """Validate and normalise a parsed JSON object; missing keys take their defaults."""
+        from playground.datasets import DATASETS
+        from playground.layers import LAYERS
+
+        if not isinstance(data, dict):
+            raise SpecError("The spec must be a JSON object with keys version, dataset, "
+                            f"layers and train; got {type(data).__name__}.")
+        unknown = sorted(set(data) - {"version", "dataset", "layers", "train"})
+        if unknown:
+            raise SpecError(f"Unknown top-level key {', '.join(map(repr, unknown))}: a spec has "
+                            "only version, dataset, layers and train.")
+        version = data.get("version", SPEC_VERSION)
+        if version != SPEC_VERSION:
+            raise SpecError(f"Spec version {version!r} is not supported; this playground reads "
+                            f"version {SPEC_VERSION}.")
+
+        ds = data.get("dataset", {"name": "spiral"})
+        if isinstance(ds, str):
+            ds = {"name": ds}
+        if not isinstance(ds, dict) or not isinstance(ds.get("name"), str):
+            raise SpecError("'dataset' must be an object with a 'name', for example "
+                            '{"name": "spiral"}.')
+        if ds["name"] not in DATASETS:
+            raise SpecError(f"Unknown dataset {ds['name']!r}. Available: "
+                            f"{', '.join(DATASETS)}.")
+        extra = sorted(set(ds) - {"name", "params", "test_fraction", "seed"})
+        if extra:
+            raise SpecError(f"dataset: unknown key {', '.join(map(repr, extra))}; allowed keys "
+                            "are name, params, test_fraction and seed.")
+        ds_params = ds.get("params", {})
+        if not isinstance(ds_params, dict):
+            raise SpecError("dataset: 'params' must be an object of parameter values.")
+        where = f"dataset {ds['name']}"
+        fields = check_params(DATASET_FIELDS, {k: ds[k] for k in ("test_fraction", "seed")
+                                               if k in ds}, where)
+        dataset = DatasetSpec(
+            name=ds["name"],
+            params=check_params(DATASETS[ds["name"]].params, ds_params, where),
+            **fields,
+        )
+
+        raw_layers = data.get("layers", [])
+        if not isinstance(raw_layers, list):
+            raise SpecError("'layers' must be a list of layer objects such as "
+                            '{"type": "linear", "units": 16}.')
+        layers = tuple(_check_layer(i, layer, LAYERS) for i, layer in enumerate(raw_layers))
+
+        train = data.get("train", {})
+        if not isinstance(train, dict):
+            raise SpecError("'train' must be an object of training settings.")
+        return cls(dataset=dataset, layers=layers,
+                   train=TrainSpec(**check_params(TRAIN_PARAMS, train, "train")))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "dataset": {
+                "name": self.dataset.name,
+                "params": dict(self.dataset.params),
+                "test_fraction": self.dataset.test_fraction,
+                "seed": self.dataset.seed,
+            },
+            "layers": [dict(layer) for layer in self.layers],
+            "train": {p.name: getattr(self.train, p.name) for p in TRAIN_PARAMS},
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Spec:
+        try:
+            data = json.loads(text)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise SpecError(f"This is not valid JSON ({exc}). A spec file is the JSON that "
+                            "'Download spec' or `python -m playground` writes.") from None
+        return cls.from_dict(data)
+
+    def to_url_token(self) -> str:
+        """A compact, URL-safe encoding for query parameters and shareable links."""
+        raw = json.dumps(self.to_dict(), separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+
+    @classmethod
+    def from_url_token(cls, token: str) -> Spec:
+        try:
+            raw = zlib.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        except (ValueError, zlib.error):
+            raise SpecError("The link's spec could not be read; it may have been cut short. "
+                            "Ask for the link again or load a preset.") from None
+        return cls.from_json(raw)
+
+    def with_layers(self, layers: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> Spec:
+        return Spec.from_dict({**self.to_dict(), "layers": list(layers)})
+
+    def with_train(self, **changes: Any) -> Spec:
+        return Spec.from_dict({**self.to_dict(), "train": {**self.to_dict()["train"], **changes}})
+
+    def with_dataset(self, name: str, params: dict[str, Any] | None = None,
+                     **fields: Any) -> Spec:
+        ds = {**self.to_dict()["dataset"], "name": name, "params": params or {}, **fields}
+        return Spec.from_dict({**self.to_dict(), "dataset": ds})
+
+    def replace(self, **changes: Any) -> Spec:
+        return replace(self, **changes)
+
+
+def _check_layer(index: int, layer: Any, registry: dict) -> dict[str, Any]:
+    where = f"layer {index + 1}"
+    if not isinstance(layer, dict) or not isinstance(layer.get("type"), str):
+        raise SpecError(f"{where}: each layer is an object with a 'type', for example "
+                        '{"type": "relu"}.')
+    kind = layer["type"]
+    if kind not in registry:
+        raise SpecError(f"{where}: unknown layer type {kind!r}. Available: "
+                        f"{', '.join(registry)}.")
+    params = {k: v for k, v in layer.items() if k != "type"}
+    return {"type": kind, **check_params(registry[kind].params, params, f"{where} ({kind})")}
+
+
+def load_spec(path: str | Path) -> Spec:
+    """Read a spec file, turning every I/O or format problem into a SpecError."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(f"Cannot read spec file {str(path)!r}: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise SpecError(f"{str(path)!r} is not a text file; a spec is JSON.") from None
+    return Spec.from_json(text)

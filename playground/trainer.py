@@ -1,0 +1,259 @@
+"""The training loop and nothing else. `Trainer.step()` advances one batch; the background
+runner, the command line, the tests and the benchmark are all small drivers of it."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+
+from playground.builder import build_model, count_parameters
+from playground.datasets import Data, make_data
+from playground.devices import describe_device, resolve_device
+from playground.errors import SpecError
+from playground.shapes import validate
+from playground.spec import Spec
+
+SNAPSHOT_EVERY = 25  # steps between copies of the weights kept for divergence recovery
+
+
+@dataclass
+class History:
+    """Per-step training loss and one evaluation record per finished epoch."""
+
+    step_loss: list[float] = field(default_factory=list)
+    epochs: list[dict[str, float]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"step_loss": list(self.step_loss), "epochs": [dict(e) for e in self.epochs]}
+
+
+@dataclass(frozen=True)
+class StepResult:
+    step: int  # steps done so far, this one included
+    epoch: int  # epochs completed so far
+    loss: float
+    epoch_done: bool
+
+
+def make_optimizer(name: str, params: Any, lr: float) -> torch.optim.Optimizer:
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=lr)
+    if name == "momentum":
+        return torch.optim.SGD(params, lr=lr, momentum=0.9)
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr)
+    if name == "adamw":
+        return torch.optim.AdamW(params, lr=lr)
+    raise SpecError(f"Unknown optimizer {name!r}; use sgd, momentum, adam or adamw.")
+
+
+def batch_bounds(n: int, batch_size: int) -> list[tuple[int, int]]:
+    """Batch [start, stop) pairs; a lone last example joins the batch before it, because
+    batchnorm cannot normalise a batch of one."""
+    bounds = [(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
+    if len(bounds) > 1 and bounds[-1][1] - bounds[-1][0] == 1:
+        bounds[-2:] = [(bounds[-2][0], n)]
+    return bounds
+
+
+def loss_and_correct(logits: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor,
+                                                                      torch.Tensor]:
+    """Mean cross-entropy and the number of correct predictions (per token for sequences)."""
+    flat = logits.reshape(-1, logits.shape[-1])  # (B*T, C) or (B, C)
+    target = y.reshape(-1)
+    loss = nn.functional.cross_entropy(flat, target)
+    correct = (flat.argmax(-1) == target).sum()
+    return loss, correct
+
+
+class Trainer:
+    """Owns a model, its optimizer and the batch order; advances by steps or epochs.
+
+    Args:
+        spec: the network, dataset and training settings.
+        data: the split to train on (default: the spec's dataset, from the shared cache).
+        device: overrides `spec.train.device`.
+    """
+
+    def __init__(self, spec: Spec, data: Data | None = None, device: str | None = None):
+        self.spec = spec
+        self.report = validate(spec)
+        self.data = data or make_data(spec.dataset)
+        self.device = resolve_device(device or spec.train.device)
+        self.model = build_model(spec, self.report).to(self.device)
+        self.parameters = count_parameters(self.model)
+        self.x_train, self.y_train, self.x_test, self.y_test = (
+            torch.as_tensor(a.copy()).to(self.device)
+            for a in (self.data.x_train, self.data.y_train, self.data.x_test, self.data.y_test)
+        )
+        self.optimizer = make_optimizer(spec.train.optimizer, self.model.parameters(),
+                                        spec.train.lr)
+        self.lr = spec.train.lr
+        self._generator = torch.Generator().manual_seed(spec.train.seed)
+        torch.manual_seed(spec.train.seed)  # dropout masks draw from the global generator
+        self._bounds = batch_bounds(len(self.x_train), spec.train.batch_size)
+        self._perm: torch.Tensor | None = None
+        self._cursor = 0
+        self._epoch_loss = torch.zeros((), device=self.device)
+        self._epoch_correct = torch.zeros((), device=self.device, dtype=torch.long)
+        self._epoch_count = 0
+        self._snapshot = self._copy_weights()
+        self._snapshot_step = 0
+        self.history = History()
+        self.step_count = 0
+        self.epoch = 0
+        self.samples_seen = 0
+        self.train_seconds = 0.0
+        self.diverged: str | None = None
+
+    @property
+    def device_label(self) -> str:
+        return describe_device(self.device)
+
+    @property
+    def done(self) -> bool:
+        return self.diverged is not None or self.epoch >= self.spec.train.epochs
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return len(self._bounds)
+
+    @property
+    def samples_per_second(self) -> float:
+        return self.samples_seen / self.train_seconds if self.train_seconds else 0.0
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate live, keeping weights and optimizer state."""
+        self.lr = lr
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+
+    def step(self) -> StepResult:
+        """Train on one batch; at the end of an epoch evaluate and record it."""
+        if self.diverged is not None:
+            raise SpecError(self.diverged)
+        start = time.perf_counter()
+        if self._cursor == 0:
+            self._perm = torch.randperm(len(self.x_train), generator=self._generator).to(
+                self.device)
+            self.model.train()
+        lo, hi = self._bounds[self._cursor]
+        idx = self._perm[lo:hi]
+        xb, yb = self.x_train[idx], self.y_train[idx]
+        self.optimizer.zero_grad(set_to_none=True)
+        logits = self.model(xb)
+        loss, correct = loss_and_correct(logits, yb)
+        total = loss + self._penalty() if self.spec.train.l1 or self.spec.train.l2 else loss
+        value = loss.item()  # the one host sync a step needs: the history and the NaN guard
+        if not math.isfinite(value) or not math.isfinite(total.item() if total is not loss
+                                                        else value):
+            self._diverge(value)
+            raise SpecError(self.diverged)
+        total.backward()
+        self.optimizer.step()
+        n = hi - lo
+        self._epoch_loss += loss.detach() * n
+        self._epoch_correct += correct
+        self._epoch_count += n * (yb[0].numel() if yb.dim() > 1 else 1)
+        self.samples_seen += n
+        self.step_count += 1
+        self.history.step_loss.append(value)
+        if self.step_count - self._snapshot_step >= SNAPSHOT_EVERY:
+            self._snapshot, self._snapshot_step = self._copy_weights(), self.step_count
+        self._cursor += 1
+        epoch_done = self._cursor == len(self._bounds)
+        self.train_seconds += time.perf_counter() - start
+        if epoch_done:
+            self._finish_epoch()
+        return StepResult(self.step_count, self.epoch, value, epoch_done)
+
+    def run_epoch(self) -> StepResult:
+        """Step until the current epoch ends."""
+        while True:
+            result = self.step()
+            if result.epoch_done:
+                return result
+
+    def train(self, epochs: int | None = None) -> History:
+        """Train for `epochs` more epochs (default: the rest of the budget)."""
+        target = self.epoch + epochs if epochs is not None else self.spec.train.epochs
+        while self.epoch < target and self.diverged is None:
+            self.run_epoch()
+        return self.history
+
+    @torch.no_grad()
+    def evaluate(self, split: str = "test") -> dict[str, float]:
+        """Loss and accuracy over a whole split, in eval mode; the training mode is restored."""
+        x, y = (self.x_test, self.y_test) if split == "test" else (self.x_train, self.y_train)
+        was_training = self.model.training
+        self.model.eval()
+        try:
+            loss_sum, correct, count, seq_right = 0.0, 0, 0, 0
+            for lo in range(0, len(x), 1024):
+                xb, yb = x[lo:lo + 1024], y[lo:lo + 1024]
+                logits = self.model(xb)
+                loss, right = loss_and_correct(logits, yb)
+                loss_sum += loss.item() * len(xb)
+                correct += int(right)
+                count += yb.numel()
+                if yb.dim() > 1:
+                    seq_right += int((logits.argmax(-1) == yb).all(-1).sum())
+        finally:
+            self.model.train(was_training)
+        out = {"loss": loss_sum / len(x), "accuracy": correct / count}
+        if y.dim() > 1:
+            out["sequence_accuracy"] = seq_right / len(x)
+        return out
+
+    def metrics(self) -> dict[str, float]:
+        """Train and test loss and accuracy of the current weights."""
+        train, test = self.evaluate("train"), self.evaluate("test")
+        return {f"train_{k}": v for k, v in train.items()} | {f"test_{k}": v
+                                                             for k, v in test.items()}
+
+    def _finish_epoch(self) -> None:
+        self.epoch += 1
+        n = len(self.x_train)
+        record = {
+            "epoch": self.epoch,
+            "step": self.step_count,
+            # Running averages over the epoch's batches: free, unlike a second pass.
+            "train_loss": float(self._epoch_loss) / n,
+            "train_accuracy": int(self._epoch_correct) / max(1, self._epoch_count),
+        }
+        record |= {f"test_{k}": v for k, v in self.evaluate("test").items()}
+        self.history.epochs.append(record)
+        self._epoch_loss.zero_()
+        self._epoch_correct.zero_()
+        self._epoch_count = 0
+        self._cursor = 0
+
+    def _penalty(self) -> torch.Tensor:
+        weights = [p for p in self.model.parameters() if p.dim() > 1]
+        total = torch.zeros((), device=self.device)
+        if self.spec.train.l1:
+            total = total + self.spec.train.l1 * sum(w.abs().sum() for w in weights)
+        if self.spec.train.l2:
+            total = total + self.spec.train.l2 * sum(w.pow(2).sum() for w in weights)
+        return total
+
+    def _copy_weights(self) -> dict[str, torch.Tensor]:
+        return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+
+    def _diverge(self, value: float) -> None:
+        self.model.load_state_dict(self._snapshot)
+        self.optimizer = make_optimizer(self.spec.train.optimizer, self.model.parameters(),
+                                        self.lr)
+        what = "NaN (not a number)" if math.isnan(value) else "infinite"
+        self.diverged = (
+            f"Training stopped at step {self.step_count + 1}: the loss became {what}. The "
+            f"updates grew too large to represent — the learning rate {self.lr:g} is probably "
+            f"too high for {self.spec.train.optimizer}; try {self.lr / 10:g}, or add "
+            f"normalisation layers. The weights were restored to step {self._snapshot_step}, "
+            "the last safe copy. Reset to start again."
+        )
