@@ -1,0 +1,1 @@
+"""Looking inside a model: functions from a model and inputs to detached CPU arrays."""
