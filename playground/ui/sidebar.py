@@ -1,31 +1,84 @@
-"""The compact model summary shown on every page."""
+"""The compact model summary shown on every page: dataset, layers, parameters, training
+state and device. It also keeps the spec in the URL, which page switches clear."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
+from playground.datasets import DATASETS
 from playground.devices import describe_device, resolve_device
 from playground.errors import SpecError
+from playground.layers import LAYERS
 from playground.shapes import analyze
-from playground.ui.state import get_runner, get_spec
+from playground.spec import Spec
+from playground.ui.state import get_spec, peek_runner, pop_notice
+
+
+def layer_label(layer: dict[str, Any]) -> str:
+    """'linear(32)', 'conv2d(16)', 'relu': the kind with its first parameter, if any."""
+    kind = LAYERS[layer["type"]]
+    if not kind.params:
+        return kind.name
+    value = layer.get(kind.params[0].name, kind.params[0].default)
+    return f"{kind.name}({value:g})" if isinstance(value, (int, float)) else \
+        f"{kind.name}({value})"
+
+
+def layers_summary(spec: Spec, num_classes: int | None) -> str:
+    """The layer stack on one line, ending with the automatic head."""
+    head = f"head({num_classes})" if num_classes else "head"
+    return " → ".join([*(layer_label(layer) for layer in spec.layers), head])
+
+
+def training_summary(snap: Any) -> str:
+    """One line from a runner Snapshot: state, epoch and the latest test accuracy."""
+    if snap.diverged:
+        state = "diverged"
+    elif snap.running:
+        state = "training"
+    elif snap.done:
+        state = "finished"
+    elif snap.step:
+        state = "paused"
+    else:
+        return "untrained"
+    line = f"{state}, epoch {snap.epoch}/{snap.epochs_budget}"
+    if snap.epochs and "test_accuracy" in snap.epochs[-1]:
+        line += f", test accuracy {snap.epochs[-1]['test_accuracy']:.0%}"
+    return line
+
+
+def _keep_spec_in_url(spec: Spec) -> None:
+    token = spec.to_url_token()
+    if st.query_params.get("spec") != token:
+        st.query_params["spec"] = token
 
 
 def render_sidebar() -> None:
+    """Dataset, layers, parameters, training state and device of the session's model."""
     spec = get_spec()
+    _keep_spec_in_url(spec)
     with st.sidebar:
+        if notice := pop_notice():
+            st.warning(notice)
         st.markdown("**Current model**")
-        st.caption(f"Dataset: {spec.dataset.name}")
-        report = analyze(spec)
-        kinds = " → ".join(layer["type"] for layer in spec.layers) or "(no hidden layers)"
-        st.caption(f"Layers: {kinds} → head")
+        kind = DATASETS[spec.dataset.name].kind
+        try:
+            report = analyze(spec)
+        except SpecError as exc:
+            st.caption(f"Dataset: {spec.dataset.name} ({kind})")
+            st.caption(f":orange[{exc}]")
+            return
+        info = report.info
+        st.caption(f"Dataset: **{spec.dataset.name}** ({kind}, {info.num_classes} classes)")
+        st.caption(f"Layers: {layers_summary(spec, info.num_classes)}")
         if report.ok:
-            st.caption(f"Parameters: {report.total_parameters:,}")
-            runner = get_runner()
-            if runner is not None:
-                snap = runner.snapshot()
-                state = "training" if snap.running else ("diverged" if snap.diverged else
-                                                         "paused" if snap.step else "untrained")
-                st.caption(f"Training: {state}, epoch {snap.epoch}/{snap.epochs_budget}")
+            st.caption(f"Parameters: **{report.total_parameters:,}**")
+            runner = peek_runner()  # never builds a model just to say "untrained"
+            state = training_summary(runner.snapshot()) if runner is not None else "untrained"
+            st.caption(f"Training: {state}")
         else:
             st.caption(f":orange[Invalid network: {report.error}]")
         try:

@@ -1,0 +1,124 @@
+"""Dataset picker (widgets from the dataset registry's Param descriptors) and its preview.
+
+Changing the dataset keeps the layers: if they no longer fit, the shape table and the
+failing card say so, and nothing is silently dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+
+from playground.datasets import DATASETS, make_data
+from playground.errors import SpecError
+from playground.layers import format_shape
+from playground.spec import DATASET_FIELDS, DatasetSpec, Spec
+from playground.ui.state import set_spec
+from playground.ui.widgets import param_form
+from playground.viz.data import image_grid, pick_examples, scatter_2d
+from playground.viz.tables import sequence_frame, tabular_frame
+
+KIND_LABELS = {"2d": "2D points", "image": "images", "tabular": "table", "sequence": "sequence"}
+_KIND_ORDER = ("2d", "image", "tabular", "sequence")
+_SEEN, _GEN = "build.dataset_seen", "build.dataset_gen"
+
+
+def _generation(dataset: DatasetSpec) -> int:
+    """A number in every picker key that changes when the dataset was replaced from outside
+    (preset, upload, link), so the widgets show the new values instead of stale ones."""
+    if st.session_state.get(_SEEN) != dataset:
+        st.session_state[_GEN] = st.session_state.get(_GEN, 0) + 1
+        st.session_state[_SEEN] = dataset
+    return st.session_state[_GEN]
+
+
+def ordered_datasets() -> list[str]:
+    """Dataset names grouped by kind (2D, images, tables, sequences), then by name."""
+    def rank(name: str) -> tuple[int, str]:
+        kind = DATASETS[name].kind
+        return (_KIND_ORDER.index(kind) if kind in _KIND_ORDER else len(_KIND_ORDER), name)
+    return sorted(DATASETS, key=rank)
+
+
+def render_dataset_picker(spec: Spec) -> None:
+    """Dataset choice and its parameters; a change updates the spec (layers kept) and
+    reruns."""
+    gen = _generation(spec.dataset)
+    name = st.selectbox("Dataset", ordered_datasets(),
+                        index=ordered_datasets().index(spec.dataset.name), key=f"ds.{gen}.name",
+                        format_func=lambda n: f"{n} ({KIND_LABELS.get(DATASETS[n].kind, '')})")
+    kind = DATASETS[name]
+    st.caption(kind.description + (f" Source: {kind.source}." if kind.source != "generated"
+                                   else ""))
+    ds = spec.dataset
+    if name != ds.name:  # a new dataset starts from its own defaults; the split is kept
+        _apply(spec, name, {}, {"test_fraction": ds.test_fraction, "seed": ds.seed})
+        return
+    params = param_form(kind.params, ds.params, key_prefix=f"ds.{gen}.{name}", columns=2)
+    fields = param_form(DATASET_FIELDS, {"test_fraction": ds.test_fraction, "seed": ds.seed},
+                        key_prefix=f"ds.{gen}.{name}.split", columns=2)
+    if params != dict(ds.params) or fields["test_fraction"] != ds.test_fraction \
+            or fields["seed"] != ds.seed:
+        _apply(spec, name, params, fields)
+
+
+def _apply(spec: Spec, name: str, params: dict[str, Any], fields: dict[str, Any]) -> None:
+    try:
+        new = spec.with_dataset(name, params, **fields)
+        make_data(new.dataset)  # refuse a dataset the server cannot make, keep the old one
+    except SpecError as exc:
+        st.error(str(exc))
+        return
+    st.session_state[_SEEN] = new.dataset
+    set_spec(new)
+    st.rerun()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _preview(name: str, params_json: str, test_fraction: float, seed: int) -> tuple[str, Any]:
+    """("figure", go.Figure) or ("table", DataFrame) for a dataset; cached on plain values
+    so a rerun that did not touch the dataset builds nothing."""
+    data = make_data(DatasetSpec(name, json.loads(params_json), test_fraction, seed))
+    info = data.info
+    if info.kind == "2d":
+        return "figure", scatter_2d(data.x_train, data.y_train, info.class_names,
+                                    info.feature_names or ("x", "y"))
+    if info.kind == "image":
+        k = info.num_classes
+        columns = k if k >= 5 else k * max(1, 8 // k)  # one class per column where it fits
+        idx = pick_examples(data.y_train, per_class=-(-3 * columns // k), limit=3 * columns)
+        return "figure", image_grid(data.x_train[idx], data.y_train[idx], info.class_names,
+                                    columns=columns)
+    if info.kind == "sequence":
+        return "table", sequence_frame(data.x_train, data.y_train, info.vocab,
+                                       info.class_names)
+    x = data.x_train
+    if data.mean is not None and data.std is not None:  # show measurements, not z-scores
+        x = x * data.std + data.mean
+    return "table", tabular_frame(x, data.y_train, info.feature_names, info.class_names)
+
+
+def render_dataset_preview(spec: Spec) -> None:
+    """A scatter, image grid or table of training examples, with the split's sizes."""
+    ds = spec.dataset
+    try:
+        data = make_data(ds)
+        what, preview = _preview(ds.name, json.dumps(ds.params, sort_keys=True),
+                                 float(ds.test_fraction), int(ds.seed))
+    except SpecError as exc:
+        st.error(str(exc))
+        return
+    info = data.info
+    names = ", ".join(info.class_names[:10]) + (" …" if info.num_classes > 10 else "")
+    st.caption(f"{len(data.x_train):,} training and {len(data.x_test):,} test examples · "
+               f"input {format_shape(info.input_shape)} · {info.num_classes} classes: {names}")
+    if what == "figure":
+        st.plotly_chart(preview, key="dataset_preview", config={"displayModeBar": False})
+    else:
+        st.dataframe(preview, hide_index=True, height=min(420, 38 + 35 * len(preview)))
+        label = "inputs and targets as tokens" if info.kind == "sequence" else \
+            "measurements before standardisation"
+        st.caption(f"First {len(preview)} training examples ({label}).")
+
