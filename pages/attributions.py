@@ -1,4 +1,56 @@
+"""Why did it decide that? Captum attributions on the user's own model."""
+
 import streamlit as st
 
-st.title("attributions")
-st.info("This page is being built.")
+from playground.errors import SpecError
+from playground.shapes import analyze
+from playground.ui import attributions_view as view
+from playground.ui.inputs import choose_input
+from playground.ui.state import get_runner, get_spec, runner_error
+
+st.title("Attributions")
+st.caption("Which parts of the input made the model choose a class? Attribution methods "
+           "answer with a score per pixel, feature or token. Different methods (and "
+           "baselines) give different answers — comparing them is part of the lesson.")
+
+spec = get_spec()
+runner = get_runner()
+if runner is None:
+    st.error(runner_error() or "This network cannot be built yet.")
+    st.page_link("pages/build.py", label="Fix the network on the Build page",
+                 icon=":material/construction:")
+    st.stop()
+
+data = runner.trainer.data
+report = analyze(spec)
+model, version = runner.model_copy()
+if runner.snapshot().step == 0:
+    st.info("This model is untrained: its attributions explain random weights. Train it on "
+            "the Train page first for explanations worth reading.")
+
+with st.container(border=True):
+    chosen = choose_input(data, model, key="attributions", version=version)
+
+try:
+    with st.container(border=True):
+        request = view.choose_request(model, data, report, chosen)
+    mean = view.data_mean(model, data, report, version)
+except SpecError as exc:
+    st.error(str(exc))
+    st.stop()
+
+tabs = ["Explain this input", "Compare methods"]
+if data.info.kind == "tabular":
+    tabs.append("Across the dataset")
+if data.info.kind == "2d":
+    tabs.append("Over the plane")
+shown = st.segmented_control("View", tabs, default=tabs[0], key="attr_view") or tabs[0]
+
+if shown == "Explain this input":
+    view.show_one(model, version, data, chosen, request, mean)
+elif shown == "Compare methods":
+    view.show_compare(model, version, data, report, chosen, request, mean)
+elif shown == "Across the dataset":
+    view.show_dataset(model, version, data, request, mean)
+else:
+    view.show_plane(model, version, data, chosen, request, mean)
