@@ -1,4 +1,40 @@
+"""Look inside: what every layer of the current model computes, also while it trains."""
+
 import streamlit as st
 
-st.title("activations")
-st.info("This page is being built.")
+from playground.ui.activations_view import render_views
+from playground.ui.inputs import choose_input
+from playground.ui.state import get_runner, get_spec, runner_error
+
+st.title("Activations")
+st.caption("Each layer re-represents its input. Pick an input and follow it through the "
+           "network: early convolution filters respond to edges, later maps to parts and "
+           "whole shapes, and the head turns the last layer into class scores.")
+
+spec = get_spec()
+runner = get_runner()
+if runner is None:
+    st.error(runner_error() or "This network cannot be built yet.")
+    st.page_link("pages/build.py", label="Fix the network on the Build page",
+                 icon=":material/construction:")
+    st.stop()
+
+data = runner.trainer.data
+model, version = runner.model_copy()
+
+with st.container(border=True):
+    chosen = choose_input(data, model, key="activations", version=version)
+
+controls = st.columns([2, 2, 3])
+view = controls[0].segmented_control(
+    "Show", ["Layers", "Health"], default="Layers", key="activations_view",
+    help="Layers: what each layer outputs for the chosen input. Health: dead and saturated "
+         "units, activation histograms and gradient norms per layer.") or "Layers"
+per_input = False
+if data.info.kind == "image" and view == "Layers":
+    per_input = controls[1].toggle(
+        "Filters per input channel", key="activations_per_input",
+        help="Deeper filters read several input channels; show each slice instead of "
+             "their average.")
+
+render_views(runner, data, chosen, view, per_input)
