@@ -39,4 +39,10 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
     Preset("wine_mlp", "Wine (tabular)", "13 chemical measurements to three cultivars."),
     Preset("breast_cancer_mlp", "Breast cancer (tabular)", "30 cell measurements to "
            "malignant or benign."),
+    Preset("reverse_attention", "Reverse (attention)", "One self-attention layer learns to "
+           "write a sequence backwards by looking at the mirrored position."),
+    Preset("sort_transformer", "Sort (transformer)", "Two transformer blocks learn to put "
+           "letters in order; each output position counts the smaller letters."),
+    Preset("brackets_lstm", "Brackets (LSTM)", "An LSTM reads brackets one at a time and "
+           "keeps a running depth to tell balanced strings from unbalanced ones."),
 )}

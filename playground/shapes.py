@@ -88,6 +88,7 @@ def analyze(spec: Spec) -> ShapeReport:
             layer = head_params(info, shape)
         kind = LAYERS[layer["type"]]
         p = {k: v for k, v in layer.items() if k != "type"}
+        p |= {name: getattr(ctx, name) for name in kind.context}
         label = "output head" if is_head else kind.name
         try:
             if ctx.tokens and not kind.accepts_tokens:

@@ -1,6 +1,9 @@
 """The dataset registry: generators and loaders that need no network."""
 
 from playground.datasets import images, planar, tabular  # noqa: F401  (they register kinds)
+
+# isort: split
+from playground.datasets import sequence  # noqa: F401  (listed after the others)
 from playground.datasets.base import (
     DATASETS,
     Data,

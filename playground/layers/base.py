@@ -56,6 +56,9 @@ class LayerKind:
     build: Callable[[Shape, dict[str, Any]], nn.Module]
     count: Callable[[Shape, dict[str, Any]], int] = field(default=lambda shape, p: 0)
     accepts_tokens: bool = False
+    # ShapeContext fields that build and count need too (embedding: vocab_size); shape
+    # inference copies them into the row's params, so build and count keep (shape, p).
+    context: tuple[str, ...] = ()
 
     def defaults(self) -> dict[str, Any]:
         return {"type": self.name, **{p.name: p.default for p in self.params}}
