@@ -1,4 +1,26 @@
+"""Train: settings, run controls and the live view of the session's run."""
+
 import streamlit as st
 
-st.title("train")
-st.info("This page is being built.")
+from playground.ui.live_view import render_live_view
+from playground.ui.state import get_runner, get_spec, runner_error
+from playground.ui.train_controls import render_controls, render_settings, show_notices
+
+st.title("Train")
+st.caption("Watch the network learn: the loss falls, the accuracy rises and the predictions "
+           "change as the weights are updated batch by batch. Training goes on while you "
+           "visit other pages.")
+
+with st.expander("Training settings", expanded=True, icon=":material/tune:"):
+    render_settings(get_spec())
+
+runner = get_runner()
+show_notices()
+if runner is None:
+    st.error(runner_error() or "This network cannot be built.", icon=":material/error:")
+    st.page_link("pages/build.py", label="Fix the network on the Build page",
+                 icon=":material/construction:")
+    st.stop()
+
+render_controls(runner, runner.snapshot())
+render_live_view(runner, get_spec())

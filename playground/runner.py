@@ -65,6 +65,7 @@ class Runner:
         self._slot: threading.BoundedSemaphore | None = None
         self.version = 0
         self.message: str | None = None
+        self._clock: tuple[float, int, float | None, int] | None = None  # wall-clock rate
 
     @property
     def running(self) -> bool:
@@ -158,7 +159,17 @@ class Runner:
                 diverged=t.diverged,
                 message=self.message,
                 done=t.done,
+                extra={"wall_samples_per_second": self._wall_rate()},
             )
+
+    def _wall_rate(self) -> float:
+        """Samples per second of wall time over the latest background run (lock waits and
+        page polls included, unlike the trainer's compute-only rate); 0 before any run."""
+        if self._clock is None:
+            return 0.0
+        t0, n0, t1, n1 = self._clock
+        end, seen = (time.monotonic(), self.trainer.samples_seen) if t1 is None else (t1, n1)
+        return (seen - n0) / (end - t0) if end > t0 else 0.0
 
     def _one_step(self):
         result = self.trainer.step()
@@ -169,6 +180,7 @@ class Runner:
 
     def _work(self) -> None:
         started = time.monotonic()
+        self._clock = (started, self.trainer.samples_seen, None, 0)
         try:
             while not self._stop.is_set():
                 with self.lock:
@@ -184,6 +196,7 @@ class Runner:
         except Exception as exc:  # noqa: BLE001 - a worker must not die silently
             self.message = f"Training stopped unexpectedly: {exc}"
         finally:
+            self._clock = (started, self._clock[1], time.monotonic(), self.trainer.samples_seen)
             if self._slot is not None:
                 self._slot.release()
                 self._slot = None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from playground.errors import SpecError
+from playground.inspection.attention import AttentionRecorder
 from playground.presets import PRESETS
 from playground.runner import Runner
 from playground.spec import Spec
@@ -94,6 +95,15 @@ def get_runner() -> Runner | None:
     return reset_runner()
 
 
+def peek_runner() -> Runner | None:
+    """The session's runner if one already exists for the current network; never builds
+    one, so summaries shown on every rerun (the sidebar) stay cheap."""
+    job = _session_job()
+    if job.runner is None or job.spec is None or structure_changed(job.spec, get_spec()):
+        return None
+    return job.runner
+
+
 def reset_runner() -> Runner | None:
     """Fresh weights for the current spec; any running worker is stopped first."""
     job = _session_job()
@@ -101,7 +111,9 @@ def reset_runner() -> Runner | None:
     job.runner, job.spec = None, get_spec()
     st.session_state.pop("runner_error", None)
     try:
-        job.runner = Runner(Trainer(job.spec))
+        trainer = Trainer(job.spec)
+        # Attention models record their maps on a probe input while they train.
+        job.runner = Runner(trainer, on_step=AttentionRecorder.for_trainer(trainer))
     except SpecError as exc:
         st.session_state["runner_error"] = str(exc)
     return job.runner

@@ -94,9 +94,6 @@ def test_train_page_trains_a_sequence_classifier():
     assert "((" in texts(at) or "))" in texts(at) or "( (" in texts(at)  # inputs as brackets
 
 
-@pytest.mark.xfail(strict=True, reason="live_view.render_predictions branches on "
-                   "info.kind == 'sequence' instead of info.task == 'tokens', so a sequence "
-                   "classifier (brackets) gets per-token / per-sequence accuracy metrics")
 def test_sequence_classifier_is_not_scored_per_token():
     at = step_one_epoch("brackets_lstm")
     assert not any("token" in m.label.lower() for m in at.metric)

@@ -1,0 +1,210 @@
+"""The Train page's live view: status, curves and what the model predicts, redrawn by time.
+
+While a run is going the view is a fragment that reruns every POLL_SECONDS, reading the
+runner's lock-guarded snapshot; when paused nothing polls. Each poll is kept cheap: the
+figures are plain dicts, long loss curves are averaged down, and the costly derived views
+(plane grid, test-set predictions) are cached by model version and recomputed while running
+only when an epoch ends (the 2D boundary, a few milliseconds, every poll).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from playground.datasets import Data
+from playground.inspection.plane import plane_grid, predict_plane
+from playground.metrics import (
+    accuracy,
+    confusion_matrix,
+    per_class_accuracy,
+    predict,
+    sequence_accuracy,
+)
+from playground.runner import Runner, Snapshot
+from playground.spec import Spec
+from playground.ui.train_controls import lower_lr_and_reset, reset_weights
+from playground.viz.boundary import decision_boundary
+from playground.viz.curves import accuracy_curve, loss_curve
+from playground.viz.predictions import confusion_matrix_figure, prediction_grid, sequence_table
+
+POLL_SECONDS = 1.0  # redraw by wall time, never every N steps (see NOTES)
+SLOW_SECONDS = 2.0  # while running, heavier views change at most this often: an unchanged
+# figure keeps its element id, so the browser keeps the drawn chart instead of remounting it
+GRID_RESOLUTION = 60
+IMAGES_SHOWN = 24
+SEQUENCES_SHOWN = 8
+_CACHE = "live_cache"
+
+
+def _cached(name: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """The value computed for `key` the last time, or a fresh one (one entry per name)."""
+    cache = st.session_state.setdefault(_CACHE, {})
+    hit = cache.get(name)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    value = compute()
+    cache[name] = (key, value)
+    return value
+
+
+def _view_key(runner: Runner, snap: Snapshot) -> tuple:
+    """While running, test-set views change once an epoch (at most every SLOW_SECONDS);
+    when paused, with every step."""
+    return _slow_key(runner, snap) + (snap.epoch,)
+
+
+def _slow_key(runner: Runner, snap: Snapshot) -> tuple:
+    """Changes every SLOW_SECONDS while running, and with every step when paused."""
+    return (id(runner), int(time.monotonic() / SLOW_SECONDS) if snap.running else snap.version)
+
+
+def _rate(snap: Snapshot) -> float:
+    wall = snap.extra.get("wall_samples_per_second", 0.0)
+    return wall or snap.samples_per_second
+
+
+def render_status(snap: Snapshot) -> None:
+    """Epoch, step, speed, device and the latest loss in one row."""
+    cols = st.columns(5)
+    cols[0].metric("Epoch", f"{snap.epoch} / {snap.epochs_budget}")
+    cols[1].metric("Step", f"{snap.step:,}",
+                   help=f"Batches trained; {snap.steps_per_epoch} make one epoch.")
+    cols[2].metric("Samples / s", f"{_rate(snap):,.0f}",
+                   help="Training examples per second of wall time in the latest run.")
+    cols[3].metric("Device", snap.device)
+    cols[4].metric("Last loss", f"{snap.step_loss[-1]:.4g}" if snap.step_loss else "–")
+    state = ("Training…" if snap.running else "Diverged" if snap.diverged else
+             "Finished: the epoch budget is spent." if snap.done else
+             "Paused." if snap.step else "Untrained: press Train or Step.")
+    st.caption(f"{state}  ·  learning rate {snap.lr:g}")
+
+
+def render_divergence(snap: Snapshot, spec: Spec) -> None:
+    """What happened, what to try, and one-click ways out."""
+    st.error(snap.diverged or "", icon=":material/warning:")
+    st.markdown("**What to try:** a learning rate ten times smaller; an adaptive optimizer "
+                "(adam); a normalisation layer after each linear or convolution; smaller "
+                "L1/L2 penalties.")
+    a, b = st.columns(2)
+    a.button(f"Lower the learning rate to {spec.train.lr / 10:g} and reset",
+             on_click=lower_lr_and_reset, args=(spec,), key="live.lower_lr", type="primary")
+    b.button("Reset with new weights", on_click=reset_weights, key="live.reset")
+
+
+def render_curves(snap: Snapshot, columns: int = 2) -> None:
+    axis = st.segmented_control("x axis", ["step", "epoch"], default="step",
+                                key="live.x_axis", label_visibility="collapsed") or "step"
+    cols = st.columns(columns) if columns > 1 else [st.container(), st.container()]
+    cols[0].plotly_chart(loss_curve(snap.step_loss, snap.epochs, axis, snap.steps_per_epoch),
+                         key="live.loss")
+    # Accuracy changes once an epoch: reuse the figure in between (no redraw in the browser).
+    cols[1].plotly_chart(_cached("accuracy_fig", (len(snap.epochs), axis),
+                                 lambda: accuracy_curve(snap.epochs, axis)),
+                         key="live.accuracy")
+    if not snap.epochs:
+        st.caption("Test loss and accuracy appear after the first epoch.")
+
+
+def _boundary(runner: Runner, snap: Snapshot, data: Data) -> None:
+    grid = _cached("grid", id(data), lambda: plane_grid(
+        np.concatenate([data.x_train, data.x_test]), GRID_RESOLUTION))
+
+    def compute():
+        model, _ = runner.model_copy()
+        return decision_boundary(grid.xs, grid.ys, predict_plane(model, grid), data.x_train,
+                                 data.y_train, data.x_test, data.y_test, data.info.class_names)
+
+    st.plotly_chart(_cached("boundary", _slow_key(runner, snap), compute), key="live.boundary")
+    st.caption("Circles: training points · diamonds with a dark outline: test points · "
+               "the background is the class the network predicts there.")
+
+
+def _test_predictions(runner: Runner, snap: Snapshot, data: Data) -> np.ndarray:
+    def compute():
+        model, _ = runner.model_copy()
+        return predict(model, data.x_test)[0]
+
+    return _cached("test_pred", _view_key(runner, snap), compute)
+
+
+def _confusion(pred: np.ndarray, data: Data) -> None:
+    k = data.info.num_classes
+    matrix = confusion_matrix(data.y_test, pred, k)
+    st.plotly_chart(confusion_matrix_figure(matrix, data.info.class_names),
+                    key="live.confusion")
+    recall = per_class_accuracy(matrix)
+    st.caption("Per-class test accuracy: " + ", ".join(
+        f"{data.info.class_names[i]} {r:.0%}" for i, r in enumerate(recall) if r == r))
+
+
+def render_predictions(runner: Runner, snap: Snapshot, data: Data) -> None:
+    """The view that fits the dataset: boundary (2D), images, confusion matrix, sequences."""
+    kind = data.info.kind
+    if kind == "2d":
+        _boundary(runner, snap, data)
+        return
+    pred = _test_predictions(runner, snap, data)
+    if kind == "image":
+        left, right = st.columns([3, 2])
+        n = min(IMAGES_SHOWN, len(pred))
+        with left:
+            st.plotly_chart(prediction_grid(data.x_test[:n], data.y_test[:n], pred[:n],
+                                            data.info.class_names), key="live.images")
+        with right:
+            _confusion(pred, data)
+    elif kind == "sequence":
+        n = min(SEQUENCES_SHOWN, len(pred))
+        a, b = st.columns(2)
+        if data.info.task == "tokens":
+            a.metric("Per-token test accuracy", f"{accuracy(data.y_test, pred):.1%}",
+                     help="Output positions predicted right.")
+            b.metric("Per-sequence test accuracy",
+                     f"{sequence_accuracy(data.y_test, pred):.1%}",
+                     help="Sequences with every output token right.")
+        else:
+            a.metric("Test accuracy", f"{accuracy(data.y_test, pred):.1%}",
+                     help="Sequences given the right label.")
+        st.plotly_chart(sequence_table(data.x_test[:n], data.y_test[:n], pred[:n],
+                                       data.info.vocab, data.info.class_names),
+                        key="live.sequences")
+    else:
+        left, right = st.columns([3, 2])
+        with left:
+            _confusion(pred, data)
+        right.markdown("**Reading the confusion matrix.** Each row is a true class, each "
+                       "column the class the network predicted. A perfect model puts every "
+                       "example on the diagonal; a count off the diagonal is a mistake, and "
+                       "its place says which classes the network confuses.")
+
+
+def render_live_view(runner: Runner, spec: Spec) -> None:
+    """Status, curves and predictions; a polling fragment while the run is going."""
+    running = runner.running
+
+    @st.fragment(run_every=POLL_SECONDS if running else None)
+    def live() -> None:
+        snap = runner.snapshot()
+        if running and not snap.running:
+            st.rerun()  # the run ended by itself: redraw controls, stop polling
+        render_status(snap)
+        if snap.message:
+            st.warning(snap.message, icon=":material/timer:")
+        if snap.diverged:
+            render_divergence(snap, spec)
+        data = runner.trainer.data  # read-only arrays, safe outside the lock
+        if data.info.kind == "2d":
+            left, right = st.columns([1, 1])
+            with left:
+                render_curves(snap, columns=1)
+            with right:
+                render_predictions(runner, snap, data)
+        else:
+            render_curves(snap)
+            render_predictions(runner, snap, data)
+
+    live()

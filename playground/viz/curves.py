@@ -1,0 +1,101 @@
+"""Loss and accuracy curves, train and test, against steps or epochs.
+
+Long runs have one loss value per batch; `downsample` averages them into at most a few
+hundred points so each live redraw stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from playground.viz.figure import make_figure, title
+from playground.viz.palette import NEUTRAL, OKABE_ITO
+
+TRAIN_COLOR = OKABE_ITO[0]
+TEST_COLOR = OKABE_ITO[1]
+MAX_POINTS = 400  # per-batch points drawn; enough to see noise, small enough to redraw live
+
+
+def downsample(values: Sequence[float], max_points: int = MAX_POINTS) -> tuple[np.ndarray,
+                                                                                  np.ndarray]:
+    """Average consecutive values into at most `max_points` buckets.
+
+    Returns:
+        (steps, means): 1-based step numbers at each bucket's end, and the bucket means.
+    """
+    y = np.asarray(values, dtype=np.float64)
+    n = len(y)
+    if n <= max_points:
+        return np.arange(1, n + 1, dtype=np.float64), y
+    edges = np.linspace(0, n, max_points + 1).astype(np.int64)
+    sums = np.add.reduceat(y, edges[:-1])
+    return edges[1:].astype(np.float64), sums / np.diff(edges)
+
+
+def _layout(title_text: str, x_title: str, y_title: str, height: int) -> dict:
+    return {
+        "title": title(title_text), "height": height,
+        "margin": {"l": 50, "r": 10, "t": 36, "b": 40},
+        "legend": {"orientation": "h", "y": -0.3, "x": 0},
+        "uirevision": "curves",  # keep the user's zoom across live redraws
+        "xaxis": {"title": {"text": x_title}, "rangemode": "tozero"},
+        "yaxis": {"title": {"text": y_title}},
+    }
+
+
+def _scale(x_axis: str, steps_per_epoch: int) -> tuple[float, str]:
+    if x_axis == "epoch":
+        return 1.0 / max(1, steps_per_epoch), "epoch"
+    if x_axis == "step":
+        return 1.0, "step (batches trained)"
+    raise ValueError(f"x_axis must be 'step' or 'epoch', not {x_axis!r}")
+
+
+def _epoch_traces(epochs: Sequence[dict[str, float]], x_axis: str,
+                  series: tuple[tuple[str, str], ...]) -> list[dict]:
+    """One line per (key, name): train solid with circles, test dashed with diamonds."""
+    ex = [(e["epoch"] if x_axis == "epoch" else e["step"]) for e in epochs]
+    traces = []
+    for i, (key, name) in enumerate(series):
+        traces.append({
+            "type": "scatter", "x": ex, "y": [e.get(key) for e in epochs],
+            "mode": "lines+markers" if len(ex) <= 60 else "lines", "name": name,
+            "line": {"color": (TRAIN_COLOR, TEST_COLOR)[i], "dash": ("solid", "dash")[i],
+                     "width": 2},
+            "marker": {"size": 6, "symbol": ("circle", "diamond")[i]}})
+    return traces
+
+
+def loss_curve(step_loss: Sequence[float], epochs: Sequence[dict[str, float]],
+               x_axis: str = "step", steps_per_epoch: int = 1,
+               max_points: int = MAX_POINTS, height: int = 300) -> go.Figure:
+    """Per-batch training loss (thin, averaged when long) and per-epoch train and test loss.
+
+    Args:
+        step_loss: one loss per training step.
+        epochs: the trainer's epoch records (epoch, step, train_loss, test_loss, ...).
+        x_axis: "step" or "epoch" (per-batch points sit at fractional epochs).
+        steps_per_epoch: batches per epoch, to place batches on the epoch axis.
+    """
+    scale, x_title = _scale(x_axis, steps_per_epoch)
+    xs, ys = downsample(step_loss, max_points)
+    traces = [{"type": "scatter", "x": xs * scale, "y": ys, "mode": "lines",
+               "name": "train loss (per batch)", "opacity": 0.7,
+               "line": {"color": NEUTRAL, "width": 1}}]
+    traces += _epoch_traces(epochs, x_axis, (("train_loss", "train loss (epoch)"),
+                                             ("test_loss", "test loss (epoch)")))
+    return make_figure(traces, _layout("Loss", x_title, "cross-entropy loss", height))
+
+
+def accuracy_curve(epochs: Sequence[dict[str, float]], x_axis: str = "step",
+                   height: int = 300) -> go.Figure:
+    """Train and test accuracy after each epoch (train: running average over the epoch)."""
+    _, x_title = _scale(x_axis, 1)
+    traces = _epoch_traces(epochs, x_axis, (("train_accuracy", "train accuracy"),
+                                            ("test_accuracy", "test accuracy")))
+    layout = _layout("Accuracy", x_title, "accuracy", height)
+    layout["yaxis"] |= {"range": [0, 1.02], "tickformat": ".0%"}
+    return make_figure(traces, layout)

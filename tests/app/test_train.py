@@ -1,0 +1,209 @@
+"""The Train page through AppTest: it renders for each kind of data, and its controls
+change the run as they say (step, epoch, reset, train/pause, live lr, divergence, job cap)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.caching.cache_resource_api import clear_session_cache
+from streamlit.testing.v1 import AppTest
+
+from playground.presets import PRESETS
+from playground.runner import job_slots
+from playground.spec import TRAIN_PARAMS, Spec
+from playground.ui.widgets import _log_options
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+PAGE = "pages/train.py"
+
+
+def end_session() -> None:
+    """What Streamlit does when a browser session ends: release its session-scoped resources
+    (the runner's on_release stops its worker). Every AppTest shares one session id."""
+    clear_session_cache("test session id")
+
+
+def trainer_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "playground-trainer"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_session():
+    end_session()
+    yield
+    end_session()
+
+
+def open_train(spec: Spec) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["spec"] = spec.to_url_token()
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def step_count(at: AppTest) -> int:
+    return int(metric(at, "Step").replace(",", ""))
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def long_spiral() -> Spec:
+    """Spiral with a budget long enough that a background run is still going when looked at."""
+    return PRESETS["spiral"].spec().with_train(epochs=1000)
+
+
+def diverging_spec() -> Spec:
+    """Three linear layers with no activation, plain SGD at lr 10 on noisy blobs: the loss
+    becomes NaN within the first epoch (step 5 at seed 0)."""
+    return Spec.from_dict({
+        "dataset": {"name": "blobs", "params": {"n_samples": 200, "noise": 1.0, "classes": 3}},
+        "layers": [{"type": "linear", "units": 64}] * 3,
+        "train": {"optimizer": "sgd", "lr": 10.0, "batch_size": 32, "epochs": 5}})
+
+
+@pytest.mark.parametrize("preset,charts", [("spiral", ("scatter", "heatmap")),
+                                           ("digits_cnn", ("heatmap", "Test predictions")),
+                                           ("wine_mlp", ("Confusion matrix",))])
+def test_page_renders_for_each_kind_of_data(preset, charts):
+    at = open_train(PRESETS[preset].spec())
+    assert at.title[0].value == "Train"
+    assert metric(at, "Step") == "0"
+    specs = " ".join(c.proto.spec for c in at.get("plotly_chart"))
+    assert '"Loss"' in specs and '"Accuracy"' in specs
+    for needle in charts:
+        assert needle in specs
+    click(at, "train.step")  # the prediction views redraw from trained weights too
+    assert step_count(at) == 1
+
+
+@pytest.mark.skipif("reverse_attention" not in PRESETS, reason="sequence presets not added")
+def test_sequence_page_shows_tokens_and_both_accuracies():
+    at = open_train(PRESETS["reverse_attention"].spec())
+    click(at, "train.epoch")
+    labels = [m.label for m in at.metric]
+    assert "Per-token test accuracy" in labels and "Per-sequence test accuracy" in labels
+    token = float(metric(at, "Per-token test accuracy").rstrip("%"))
+    sequence = float(metric(at, "Per-sequence test accuracy").rstrip("%"))
+    assert sequence <= token  # a whole sequence is right only if each of its tokens is
+    specs = " ".join(c.proto.spec for c in at.get("plotly_chart"))
+    assert "Test sequences" in specs and "predicted" in specs
+
+
+def test_step_batch_and_epoch_advance_the_run():
+    at = open_train(PRESETS["spiral"].spec())
+    click(at, "train.step")
+    assert step_count(at) == 1 and metric(at, "Epoch") == "0 / 60"
+    click(at, "train.epoch")
+    assert step_count(at) == 15  # 480 training points / batch 32
+    assert metric(at, "Epoch") == "1 / 60"
+
+
+def test_reset_gives_step_zero_and_fresh_weights():
+    at = open_train(PRESETS["spiral"].spec())
+    click(at, "train.step")
+    first_loss = metric(at, "Last loss")
+    click(at, "train.epoch")
+    assert metric(at, "Last loss") != first_loss
+    click(at, "train.reset")
+    assert step_count(at) == 0 and metric(at, "Epoch") == "0 / 60"
+    assert any("new weights" in i.value for i in at.info)
+    click(at, "train.step")  # same seed: the first step from fresh weights repeats exactly
+    assert metric(at, "Last loss") == first_loss
+
+
+def test_train_runs_in_the_background_and_pause_stops_it():
+    at = open_train(long_spiral())
+    click(at, "train.start")
+    assert at.button(key="train.pause").label == "Pause"
+    assert at.button(key="train.step").disabled
+    deadline = time.monotonic() + 30
+    while step_count(at) == 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        at.run()
+    assert step_count(at) > 0
+    click(at, "train.pause")
+    assert at.button(key="train.start").label == "Train"
+    paused_at = step_count(at)
+    time.sleep(0.3)
+    at.run()
+    assert step_count(at) == paused_at
+
+
+def test_learning_rate_applies_live_without_reset():
+    at = open_train(PRESETS["spiral"].spec())
+    click(at, "train.epoch")
+    assert step_count(at) == 15
+    lr_param = next(p for p in TRAIN_PARAMS if p.name == "lr")
+    new_lr = next(v for v in _log_options(lr_param) if 0.05 < v < 0.2)
+    at.select_slider(key="train.lr").set_value(new_lr).run()
+    assert not at.exception
+    assert step_count(at) == 15  # same run, same weights
+    assert f"learning rate {new_lr:g}" in " ".join(c.value for c in at.caption)
+    assert not any("new weights" in i.value for i in at.info)
+
+
+def test_other_settings_say_they_reset():
+    at = open_train(PRESETS["spiral"].spec())
+    click(at, "train.epoch")
+    at.selectbox(key="train.optimizer").set_value("sgd").run()
+    assert step_count(at) == 0
+    assert any("Changing the optimizer starts again from new weights" in i.value
+               for i in at.info)
+
+
+def test_absurd_learning_rate_explains_divergence_and_offers_a_way_back():
+    at = open_train(diverging_spec())
+    click(at, "train.epoch")
+    text = " ".join(e.value for e in at.error)
+    assert "loss became NaN" in text and "learning rate 10 is probably too high" in text
+    assert "What to try" in " ".join(m.value for m in at.markdown)
+    click(at, "live.lower_lr")
+    assert step_count(at) == 0
+    assert "learning rate 1" in " ".join(c.value for c in at.caption)
+    assert not at.error
+
+
+def test_job_cap_zero_refuses_with_a_message(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_MAX_JOBS", "0")
+    at = open_train(long_spiral())
+    click(at, "train.start")
+    assert any("already training as many models as it allows" in w.value for w in at.warning)
+    assert at.button(key="train.start").label == "Train"
+
+
+def test_job_cap_one_with_the_slot_taken_refuses(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_MAX_JOBS", "1")
+    slot = job_slots(1)
+    assert slot.acquire(blocking=False)  # another session's job holds the only slot
+    try:
+        at = open_train(long_spiral())
+        click(at, "train.start")
+        assert any("already training" in w.value for w in at.warning)
+    finally:
+        slot.release()
+    click(at, "train.start")  # the slot is free again: this one starts
+    assert at.button(key="train.pause").label == "Pause"
+    click(at, "train.pause")
+
+
+def test_session_end_stops_the_worker():
+    at = open_train(long_spiral())
+    click(at, "train.start")
+    assert trainer_threads()
+    end_session()  # as when the tab closes
+    for thread in trainer_threads():
+        thread.join(timeout=10)
+    assert not trainer_threads()
