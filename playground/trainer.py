@@ -61,14 +61,17 @@ def batch_bounds(n: int, batch_size: int) -> list[tuple[int, int]]:
     return bounds
 
 
+def batch_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy over examples (over every token for sequences)."""
+    if logits.dim() > 2:  # (B, T, C) -> (B*T, C); a (B, C) batch needs no reshape
+        return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+    return nn.functional.cross_entropy(logits, y)
+
+
 def loss_and_correct(logits: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor,
                                                                       torch.Tensor]:
     """Mean cross-entropy and the number of correct predictions (per token for sequences)."""
-    flat = logits.reshape(-1, logits.shape[-1])  # (B*T, C) or (B, C)
-    target = y.reshape(-1)
-    loss = nn.functional.cross_entropy(flat, target)
-    correct = (flat.argmax(-1) == target).sum()
-    return loss, correct
+    return batch_loss(logits, y), (logits.argmax(-1) == y).sum()
 
 
 class Trainer:
@@ -99,9 +102,12 @@ class Trainer:
         self._bounds = batch_bounds(len(self.x_train), spec.train.batch_size)
         self._perm: torch.Tensor | None = None
         self._cursor = 0
-        self._epoch_loss = torch.zeros((), device=self.device)
-        self._epoch_correct = torch.zeros((), device=self.device, dtype=torch.long)
-        self._epoch_count = 0
+        # Running epoch sums: the loss from the values already synced for the history, and
+        # the batches' predictions, written into one buffer in batch order and compared with
+        # their labels in one pass at the epoch end (one small kernel per step, no allocation).
+        self._epoch_loss = 0.0
+        self._epoch_preds = torch.empty(self.y_train.shape, dtype=torch.long,
+                                        device=self.device)  # (N,) or (N, T)
         self._snapshot = self._copy_weights()
         self._snapshot_step = 0
         self.history = History()
@@ -147,7 +153,7 @@ class Trainer:
         xb, yb = self.x_train[idx], self.y_train[idx]
         self.optimizer.zero_grad(set_to_none=True)
         logits = self.model(xb)
-        loss, correct = loss_and_correct(logits, yb)
+        loss = batch_loss(logits, yb)
         total = loss + self._penalty() if self.spec.train.l1 or self.spec.train.l2 else loss
         value = loss.item()  # the one host sync a step needs: the history and the NaN guard
         if not math.isfinite(value) or not math.isfinite(total.item() if total is not loss
@@ -157,9 +163,8 @@ class Trainer:
         total.backward()
         self.optimizer.step()
         n = hi - lo
-        self._epoch_loss += loss.detach() * n
-        self._epoch_correct += correct
-        self._epoch_count += n * (yb[0].numel() if yb.dim() > 1 else 1)
+        self._epoch_loss += value * n
+        torch.argmax(logits.detach(), -1, out=self._epoch_preds[lo:hi])  # (B,) or (B, T)
         self.samples_seen += n
         self.step_count += 1
         self.history.step_loss.append(value)
@@ -219,18 +224,18 @@ class Trainer:
     def _finish_epoch(self) -> None:
         self.epoch += 1
         n = len(self.x_train)
+        # The batches covered the permutation in order, so the predictions line up with it.
+        correct = int((self._epoch_preds == self.y_train[self._perm]).sum())
         record = {
             "epoch": self.epoch,
             "step": self.step_count,
             # Running averages over the epoch's batches: free, unlike a second pass.
-            "train_loss": float(self._epoch_loss) / n,
-            "train_accuracy": int(self._epoch_correct) / max(1, self._epoch_count),
+            "train_loss": self._epoch_loss / n,
+            "train_accuracy": correct / max(1, self.y_train.numel()),
         }
         record |= {f"test_{k}": v for k, v in self.evaluate("test").items()}
         self.history.epochs.append(record)
-        self._epoch_loss.zero_()
-        self._epoch_correct.zero_()
-        self._epoch_count = 0
+        self._epoch_loss = 0.0
         self._cursor = 0
 
     def _penalty(self) -> torch.Tensor:

@@ -1,0 +1,308 @@
+"""`python -m playground`: the command-line face of the core.
+
+Subcommands: layers | datasets | validate | train | export | bench. Every listing is generated
+from the registries; every user mistake is one `error: ...` line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from playground.datasets import DATASETS
+from playground.errors import SpecError
+from playground.layers import LAYERS, format_shape
+from playground.params import Param
+
+EXIT_USAGE = 2  # bad spec, bad argument, diverged run: the user can fix it
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a bad argument as one `error:` line, like every other mistake."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"error: {message} (see `{self.prog} --help`)\n")
+
+
+def _param_line(p: Param) -> str:
+    if p.choices is not None:
+        allowed = " | ".join(str(c) for c in p.choices)
+    elif p.min is not None or p.max is not None:
+        low = "" if p.min is None else f"{p.min:g}"
+        high = "" if p.max is None else f"{p.max:g}"
+        allowed = f"{low}..{high}"
+    else:
+        allowed = ""
+    default = json.dumps(p.default)
+    return f"      {p.name}: {p.type.__name__} = {default}  [{allowed}]  {p.help}"
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, 88, initial_indent="    ", subsequent_indent="    ")
+
+
+def cmd_layers(args: argparse.Namespace, out: TextIO) -> int:
+    """List every layer kind with its parameters, straight from the registry."""
+    if args.json:
+        json.dump([{"name": k.name, "category": k.category, "description": k.description,
+                    "params": [p.describe() for p in k.params]} for k in LAYERS.values()],
+                  out, indent=2)
+        out.write("\n")
+        return 0
+    for kind in LAYERS.values():
+        out.write(f"{kind.name} ({kind.category})\n{_wrap(kind.description)}\n")
+        for p in kind.params:
+            out.write(_param_line(p) + "\n")
+    return 0
+
+
+def cmd_datasets(args: argparse.Namespace, out: TextIO) -> int:
+    """List every dataset with its kind and parameters, straight from the registry."""
+    from playground.datasets import dataset_info
+    from playground.spec import DatasetSpec
+
+    infos = {name: dataset_info(DatasetSpec(name, ds.defaults()))
+             for name, ds in DATASETS.items()}
+    if args.json:
+        json.dump([{"name": d.name, "kind": d.kind, "description": d.description,
+                    "source": d.source, "input_shape": list(infos[d.name].input_shape),
+                    "classes": infos[d.name].num_classes,
+                    "params": [p.describe() for p in d.params]}
+                   for d in DATASETS.values()], out, indent=2)
+        out.write("\n")
+        return 0
+    for ds in DATASETS.values():
+        info = infos[ds.name]
+        out.write(f"{ds.name} ({ds.kind}; input {format_shape(info.input_shape)}, "
+                  f"{info.num_classes} classes by default; {ds.source})\n"
+                  f"{_wrap(ds.description)}\n")
+        for p in ds.params:
+            out.write(_param_line(p) + "\n")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the shape table with parameter counts, or raise the spec's first error."""
+    from playground.shapes import validate
+    from playground.spec import load_spec
+
+    report = validate(load_spec(args.spec))
+    rows = [{"layer": "head" if r.is_head else r.index + 1,
+             "type": f"{r.kind} (output head)" if r.is_head else r.kind,
+             "input": list(r.input_shape), "output": list(r.output_shape),
+             "parameters": r.parameters} for r in report.rows]
+    if args.json:
+        json.dump({"ok": True, "dataset": report.info.name, "rows": rows,
+                   "total_parameters": report.total_parameters}, out, indent=2)
+        out.write("\n")
+        return 0
+    info = report.info
+    out.write(f"dataset {info.name}: {info.kind}, input {format_shape(info.input_shape)}, "
+              f"{info.num_classes} classes\n")
+    table = [("#", "layer", "input", "output", "parameters")] + [
+        (str(r["layer"]), r["type"], format_shape(tuple(r["input"])),
+         format_shape(tuple(r["output"])), f"{r['parameters']:,}") for r in rows
+    ] + [("", "total", "", "", f"{report.total_parameters:,}")]
+    out.write(_table(table, right={0, 4}))
+    return 0
+
+
+def _table(rows: list[tuple[str, ...]], right: set[int] = frozenset()) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.rjust(w) if i in right else c.ljust(w)
+                       for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
+             for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+class Progress:
+    """A progress bar on stderr: redrawn in place on a terminal, one line per epoch in logs."""
+
+    def __init__(self, total_steps: int, stream: TextIO) -> None:
+        self.total = max(1, total_steps)
+        self.stream = stream
+        self.tty = stream.isatty()
+        self._last = 0.0
+
+    def update(self, trainer: Any, epoch_done: bool) -> None:
+        now = time.monotonic()
+        if self.tty and (epoch_done or now - self._last > 0.1):
+            self._last = now
+            frac = min(1.0, trainer.step_count / self.total)
+            bar = "#" * int(frac * 30)
+            self.stream.write(f"\r[{bar:<30}] {frac:4.0%} epoch {trainer.epoch} "
+                              f"loss {trainer.history.step_loss[-1]:.4f}")
+            self.stream.flush()
+        if epoch_done:
+            rec = trainer.history.epochs[-1]
+            line = (f"epoch {rec['epoch']}/{trainer.spec.train.epochs}  "
+                    f"train loss {rec['train_loss']:.4f} acc {rec['train_accuracy']:.3f}  "
+                    f"test loss {rec['test_loss']:.4f} acc {rec['test_accuracy']:.3f}")
+            self.stream.write(("\r" + line.ljust(70) if self.tty else line) + "\n")
+            self.stream.flush()
+
+
+def cmd_train(args: argparse.Namespace, out: TextIO) -> int:
+    """Train headless; write metrics.json, model.safetensors and spec.json to --out."""
+    import torch
+
+    from playground.export import save_weights, write_metrics
+    from playground.spec import load_spec
+    from playground.trainer import Trainer
+
+    torch.set_num_threads(args.threads)
+    spec = load_spec(args.spec)
+    changes = {k: v for k, v in (("epochs", args.epochs), ("device", args.device)) if v}
+    spec = spec.with_train(**changes) if changes else spec
+    trainer = Trainer(spec)
+    out_dir = Path(args.out)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SpecError(f"Cannot create the output folder {str(out_dir)!r}: "
+                        f"{exc.strerror}.") from None
+    sys.stderr.write(f"training {spec.dataset.name}: {trainer.parameters:,} parameters on "
+                     f"{trainer.device_label}, {spec.train.epochs} epochs of "
+                     f"{trainer.steps_per_epoch} steps\n")
+    progress = Progress(spec.train.epochs * trainer.steps_per_epoch, sys.stderr)
+    while not trainer.done:
+        try:
+            result = trainer.step()
+        except SpecError:
+            break  # diverged: the message is in trainer.diverged, written below
+        progress.update(trainer, result.epoch_done)
+    metrics = {**trainer.metrics(), "epochs": trainer.epoch, "steps": trainer.step_count,
+               "device": trainer.device_label, "parameters": trainer.parameters,
+               "samples_per_second": trainer.samples_per_second,
+               "seconds": trainer.train_seconds, "diverged": trainer.diverged,
+               "history": trainer.history.to_dict()}
+    write_metrics(out_dir / "metrics.json", metrics)
+    save_weights(trainer.model, out_dir / "model.safetensors", spec)
+    (out_dir / "spec.json").write_text(spec.to_json() + "\n", encoding="utf-8")
+    if trainer.diverged:
+        raise SpecError(trainer.diverged)
+    out.write(f"test accuracy {metrics['test_accuracy']:.3f}, test loss "
+              f"{metrics['test_loss']:.4f} after {trainer.epoch} epochs "
+              f"({trainer.samples_per_second:,.0f} samples/s on {trainer.device_label})\n"
+              f"wrote {out_dir / 'metrics.json'}, {out_dir / 'model.safetensors'}, "
+              f"{out_dir / 'spec.json'}\n")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    """Write the network as plain PyTorch source (and check the weights fit it)."""
+    from playground.export import export_source, load_weights
+    from playground.spec import load_spec
+
+    spec = load_spec(args.spec)
+    if args.weights:
+        load_weights(spec, args.weights)  # a mismatch is reported now, not when the code runs
+    source = export_source(spec, weights=args.weights)
+    if args.out in (None, "-"):
+        out.write(source)
+        return 0
+    try:
+        Path(args.out).write_text(source, encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(f"Cannot write {args.out!r}: {exc.strerror}.") from None
+    out.write(f"wrote {args.out}; run it with `python {args.out}`\n")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, out: TextIO) -> int:
+    """Trainer against a plain PyTorch loop, interleaved; or another suite."""
+    from playground import bench
+
+    if args.suite == "attributions":
+        results = bench.run_suite_attributions(args.repeats)
+    else:
+        results = bench.run_training_bench(args.repeats, args.device, args.threads)
+    if args.json:
+        json.dump(results, out, indent=2)
+        out.write("\n")
+    else:
+        out.write(bench.format_results(results))
+    return 0
+
+
+def make_parser() -> ArgumentParser:
+    parser = ArgumentParser(prog="python -m playground",
+                            description="Deep Learning Playground, headless.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("layers", help="list the layer kinds and their parameters")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_layers)
+
+    p = sub.add_parser("datasets", help="list the datasets and their parameters")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_datasets)
+
+    p = sub.add_parser("validate", help="print a spec's shape table, or its first error")
+    p.add_argument("spec", metavar="SPEC.json")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("train", help="train a spec headless and save metrics and weights")
+    p.add_argument("spec", metavar="SPEC.json")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="folder for metrics.json, model.safetensors and spec.json")
+    p.add_argument("--epochs", type=_positive_int, metavar="N",
+                   help="override the spec's epoch budget")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"),
+                   help="override the spec's device")
+    p.add_argument("--threads", type=_positive_int, default=1, metavar="N",
+                   help="torch CPU threads (default 1: the playground's small models lose "
+                   "more to thread hand-offs than they gain)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("export", help="write the network as plain PyTorch source")
+    p.add_argument("spec", metavar="SPEC.json")
+    p.add_argument("--weights", metavar="FILE", help="model.safetensors the code should load")
+    p.add_argument("--out", metavar="FILE.py", help="where to write the code (default stdout)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("bench", help="trainer vs a plain PyTorch loop, interleaved")
+    p.add_argument("--repeats", type=_positive_int, default=5, metavar="N",
+                   help="timed repeats per side (default 5); medians are reported")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    p.add_argument("--threads", type=_positive_int, default=1, metavar="N",
+                   help="torch CPU threads (default 1, like the app's server)")
+    p.add_argument("--suite", choices=("training", "attributions"), default="training",
+                   help="training: trainer vs plain loop (default); attributions: the "
+                   "attribution methods")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
+    """Run one subcommand; returns the exit code (0 ok, 2 a mistake the user can fix)."""
+    args = make_parser().parse_args(argv)
+    try:
+        return args.func(args, out or sys.stdout)
+    except SpecError as exc:
+        sys.stderr.write(f"error: {' '.join(str(exc).split())}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return 130
+    except BrokenPipeError:  # `... | head` closed the pipe: not an error worth a traceback
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
