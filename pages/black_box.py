@@ -1,4 +1,44 @@
+"""The black-box problem: experiments that show why a model's explanations, accuracy and
+confidence need checking. Each section runs in the background with progress."""
+
 import streamlit as st
 
-st.title("black_box")
-st.info("This page is being built.")
+from playground.blackbox import EXPERIMENTS
+from playground.errors import SpecError
+from playground.ui import blackbox_more as more
+from playground.ui import blackbox_sections as sections
+
+SECTIONS = {
+    "interpretable": sections.interpretable_section,
+    "sanity": sections.sanity_section,
+    "shortcut": sections.shortcut_section,
+    "robustness": sections.robustness_section,
+    "calibration": more.calibration_section,
+    "bias": more.bias_section,
+    "attention": more.attention_section,
+}
+CLOSING = "questions"
+
+st.title("The black box")
+st.caption("A network can be accurate without anyone being able to say why. Explanation "
+           "methods promise to open it up — but an explanation is itself a claim that needs "
+           "testing. Each experiment below is small enough to run in seconds; run it on "
+           "your own model or on the preset it suggests.")
+
+labels = {name: exp.title for name, exp in EXPERIMENTS.items()} | {
+    CLOSING: "Before you trust a model"}
+shown = st.segmented_control("Experiment", list(labels), format_func=labels.get,
+                             default="interpretable", key="bb.section") or "interpretable"
+
+try:
+    with st.container(border=True):
+        if shown == CLOSING:
+            more.closing_section()
+        else:
+            SECTIONS[shown]()
+except SpecError as exc:
+    st.error(str(exc))
+
+if shown != CLOSING:
+    st.divider()
+    more.closing_section()

@@ -1,0 +1,180 @@
+"""Running a black-box experiment from a page: pick the model source, start a background
+job, poll its progress, keep trained preset models for the session.
+
+Jobs live in a session-scoped JobBoard (cancelled when the session ends); the worker never
+calls Streamlit — it only reports through `progress(fraction, text)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import streamlit as st
+
+from playground.blackbox import Experiment
+from playground.blackbox.runs import Source, preset_source, train_source, user_source
+from playground.errors import SpecError
+from playground.jobs import DONE, FAILED, JobBoard, JobStatus
+from playground.spec import Spec
+from playground.ui.state import get_runner, get_spec
+
+POLL_SECONDS = 0.5
+_MODELS = "blackbox_models"  # session cache: (preset key, epochs) -> trained model
+
+
+@st.cache_resource(scope="session", on_release=lambda board: board.close(),
+                   show_spinner=False)
+def job_board() -> JobBoard:
+    """The session's background jobs; all cancelled when the tab closes."""
+    return JobBoard()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the user picked to examine, before any model exists."""
+
+    key: str  # "user" or a preset key
+    label: str
+    spec: Spec
+    build: Callable[[], Source]  # called on the script thread when Run is pressed
+    trains: bool  # whether the run trains a model (so its epochs setting matters)
+
+
+def _user_model_fits(exp: Experiment) -> str | None:
+    """Why the user's model cannot be used here, or None when it can."""
+    runner = get_runner()
+    if runner is None:
+        return "your network cannot be built yet"
+    kind = runner.trainer.data.info.kind
+    if kind not in exp.kinds:
+        return f"this experiment needs {' or '.join(exp.kinds)} data; yours is {kind}"
+    if exp.name == "attention" and not any(
+            layer["type"] in ("self_attention", "transformer_block") for layer in
+            get_spec().layers):
+        return "your network has no attention layer"
+    return None
+
+
+def _user_build() -> Source:
+    runner = get_runner()
+    model, _ = runner.model_copy()
+    return user_source(runner.trainer.spec, model)
+
+
+def choose_source(exp: Experiment, presets: dict[str, tuple[str, Callable[[], Source]]],
+                  trains_fresh: bool = False) -> Choice:
+    """A radio between the user's model and the experiment's presets.
+
+    Args:
+        presets: key -> (label, Source factory) for the preset options.
+        trains_fresh: the experiment trains new copies of the network (so the user's
+            weights are not used, only their architecture).
+    """
+    why_not = _user_model_fits(exp)
+    options: dict[str, str] = {}
+    if why_not is None:
+        options["user"] = ("Your network (trained fresh here on the modified data)"
+                           if trains_fresh else "Your current model (its trained weights)")
+    options.update({k: label for k, (label, _) in presets.items()})
+    key = st.radio("Model", list(options), format_func=options.get, horizontal=True,
+                   key=f"bb.{exp.name}.source")
+    if why_not is not None:
+        st.caption(f"Your own model is not offered here: {why_not}.")
+    if key == "user":
+        runner = get_runner()
+        if not trains_fresh and runner.snapshot().step == 0:
+            st.warning("Your model is untrained, so this examines random weights. Train it "
+                       "on the Train page first, or pick the preset.")
+        return Choice(key, options[key], runner.trainer.spec, _user_build, trains_fresh)
+    factory = presets[key][1]
+    source = factory()
+    return Choice(key, options[key], source.spec, lambda: source, True)
+
+
+def preset_option(name: str) -> tuple[str, Callable[[], Source]]:
+    return f"Preset {name} (trained here)", lambda: preset_source(name)
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a finished job hands back: the result, and the model it used (cached)."""
+
+    result: Any
+    model_key: tuple | None
+    model: Any
+
+
+def _job(progress, run, source: Source, params: dict, needs_model: bool,
+         model_key: tuple | None, extra: tuple) -> Output:
+    report = progress
+    if needs_model and source.model is None:
+        source = train_source(lambda f, t: progress(0.5 * f, t), source, params["epochs"])
+        report = lambda f, t: progress(0.5 + 0.5 * f, t)  # noqa: E731
+    return Output(run(report, source, params, *extra), model_key,
+                  source.model if model_key is not None else None)
+
+
+def run_controls(exp: Experiment, choice: Choice, params: dict[str, Any], run: Callable,
+                 needs_model: bool = True, extra: tuple = (), label: str = "Run",
+                 job_key: str | None = None) -> JobStatus | None:
+    """Run and Cancel buttons, the progress fragment while running, and the job's status.
+
+    `run(progress, source, params, *extra)` is one of `playground.blackbox.runs`.
+    """
+    key = job_key or exp.name
+    board = job_board()
+    buttons = st.container(horizontal=True)
+    if buttons.button(label, key=f"bb.{key}.run", type="primary"):
+        try:
+            source = choice.build()
+        except SpecError as exc:
+            st.error(str(exc))
+            return board.status(key)
+        model_key = None
+        if choice.key != "user" and needs_model:
+            model_key = (choice.key, params.get("epochs"))
+            cached = st.session_state.get(_MODELS, {}).get(model_key)
+            if cached is not None:
+                source = replace(source, model=cached)
+        message = board.start(key, _job, run, source, dict(params), needs_model, model_key,
+                              extra)
+        if message:
+            st.warning(message)
+    status = board.status(key)
+    if status is not None and status.active:
+        if buttons.button("Cancel", key=f"bb.{key}.cancel"):
+            board.cancel(key)
+        _progress(key)
+        return None
+    if status is None:
+        return None
+    if status.state == FAILED:
+        st.error(status.error)
+    elif status.state == DONE:
+        out: Output = status.result
+        if out.model_key is not None:
+            st.session_state.setdefault(_MODELS, {})[out.model_key] = out.model
+        st.caption(f"Finished in {status.seconds:.1f} s.")
+    else:
+        st.info("Cancelled.")
+    return status
+
+
+def result_of(status: JobStatus | None) -> Any:
+    """The experiment's result when its job finished, else None."""
+    if status is None or status.state != DONE:
+        return None
+    return status.result.result
+
+
+def _progress(key: str) -> None:
+    @st.fragment(run_every=POLL_SECONDS)
+    def poll() -> None:
+        status = job_board().status(key)
+        if status is None or not status.active:
+            st.rerun()  # the whole page: the results appear below the controls
+        st.progress(status.fraction, text=status.text)
+
+    poll()
