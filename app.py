@@ -9,13 +9,13 @@ from playground.ui.sidebar import render_sidebar
 torch.set_num_threads(1)
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/build.py", title="Build", icon=":material/construction:"),
-    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-    st.Page("pages/activations.py", title="Activations", icon=":material/visibility:"),
-    st.Page("pages/attention.py", title="Attention", icon=":material/hub:"),
-    st.Page("pages/attributions.py", title="Attributions", icon=":material/highlight:"),
-    st.Page("pages/black_box.py", title="Black box", icon=":material/help_center:"),
+    st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("views/build.py", title="Build", icon=":material/construction:"),
+    st.Page("views/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("views/activations.py", title="Activations", icon=":material/visibility:"),
+    st.Page("views/attention.py", title="Attention", icon=":material/hub:"),
+    st.Page("views/attributions.py", title="Attributions", icon=":material/highlight:"),
+    st.Page("views/black_box.py", title="Black box", icon=":material/help_center:"),
 ]
 
 

@@ -109,8 +109,7 @@ def open_train(browser: Browser, url: str, preset: str) -> Page:
     page = browser.new_context(viewport={"width": 1400, "height": 1600}).new_page()
     page.set_default_timeout(60_000)
     page.goto(f"{url}/?spec={token}")
-    # exact: before app.py's st.navigation arrives, Streamlit shows its legacy pages/ links
-    # ("train"), which run the page without the app frame.
+    # Navigate through the app's own links so the page runs inside app.py's frame.
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Train", exact=True).click()
     main = page.get_by_test_id("stMainBlockContainer")
     main.get_by_role("button", name="Train", exact=True).click()

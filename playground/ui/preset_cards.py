@@ -13,7 +13,7 @@ from playground.spec import Spec
 from playground.ui.spec_files import load_preset
 from playground.ui.state import get_spec
 
-BUILD_PAGE = "pages/build.py"
+BUILD_PAGE = "views/build.py"
 _KIND_ICONS = {"2d": ":material/scatter_plot:", "image": ":material/image:",
                "tabular": ":material/table_chart:", "sequence": ":material/text_fields:"}
 

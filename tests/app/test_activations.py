@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.presets import PRESETS
 
-PAGE = "pages/activations.py"
+PAGE = "views/activations.py"
 
 
 def _open(spec) -> AppTest:

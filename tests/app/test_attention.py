@@ -16,7 +16,7 @@ from playground.presets import PRESETS
 from playground.runner import Runner
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/attention.py"
+PAGE = "views/attention.py"
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from playground.presets import PRESETS
 from playground.spec import Spec
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = "pages/attributions.py"
+PAGE = "views/attributions.py"
 
 SEQUENCE_SPEC = {
     "version": 1,

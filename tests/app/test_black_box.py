@@ -19,7 +19,7 @@ def _page(spec=None) -> AppTest:
     if spec is not None:
         at.session_state["spec"] = spec
     at.run()
-    at.switch_page("pages/black_box.py").run()
+    at.switch_page("views/black_box.py").run()
     assert not at.exception
     return at
 

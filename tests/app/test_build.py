@@ -17,7 +17,7 @@ def _build(spec: Spec | None = None) -> AppTest:
     if spec is not None:
         at.session_state["spec"] = spec
     at.run()
-    at.switch_page("pages/build.py").run()
+    at.switch_page("views/build.py").run()
     assert not at.exception
     return at
 
@@ -188,7 +188,7 @@ def test_query_parameters_restore_the_spec():
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["spec"] = spec.to_url_token()
     at.run()
-    at.switch_page("pages/build.py").run()
+    at.switch_page("views/build.py").run()
     assert _spec(at) == spec
     assert "7" in list(_table(at)["Output"])
     assert Spec.from_url_token(at.query_params["spec"]) == spec  # still in the URL

@@ -31,7 +31,7 @@ def test_every_preset_card_loads_its_spec_and_opens_the_build_page():
         assert at.title[0].value == "Build a network", name
         assert Spec.from_url_token(at.query_params["spec"]) == preset.spec(), name
         assert any(preset.title in s.value for s in at.success), name
-        at.switch_page("pages/home.py").run()
+        at.switch_page("views/home.py").run()
 
 
 def test_sidebar_summarises_the_model_on_home():

@@ -48,7 +48,7 @@ def spaced(s: str) -> str:
 
 def test_build_page_shows_sequence_shapes_and_token_data():
     spec = PRESETS["reverse_attention"].spec()
-    at = open_page(spec, "pages/build.py")
+    at = open_page(spec, "views/build.py")
     assert not at.error
     blob = texts(at)
     for kind in ("embedding", "positional_encoding", "self_attention"):
@@ -63,12 +63,12 @@ def test_build_page_shows_sequence_shapes_and_token_data():
 def test_build_page_explains_a_heads_mismatch():
     spec = PRESETS["sort_transformer"].spec().with_layers(
         [{"type": "embedding", "dim": 30}, {"type": "transformer_block", "heads": 4}])
-    at = open_page(spec, "pages/build.py")
+    at = open_page(spec, "views/build.py")
     assert "width 30 is not divisible by 4 heads" in texts(at)
 
 
 def step_one_epoch(preset: str) -> AppTest:
-    at = open_page(PRESETS[preset].spec(), "pages/train.py")
+    at = open_page(PRESETS[preset].spec(), "views/train.py")
     at.button(key="train.epoch").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error

@@ -17,7 +17,7 @@ from playground.spec import TRAIN_PARAMS, Spec
 from playground.ui.widgets import _log_options
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-PAGE = "pages/train.py"
+PAGE = "views/train.py"
 
 
 def end_session() -> None:

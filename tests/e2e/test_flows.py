@@ -39,7 +39,7 @@ def loss_points(page: Page) -> int:
 
 
 def goto_page(page: Page, title: str) -> None:
-    # exact: Streamlit's legacy pages/ links ("train") show until st.navigation arrives
+    # exact: the navigation link only, not a button or heading that contains the title
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
     expect(main(page).get_by_role("heading", level=1)).to_contain_text(title, timeout=TIMEOUT)
 

@@ -17,7 +17,7 @@ spec = get_spec()
 runner = get_runner()
 if runner is None:
     st.error(runner_error() or "This network cannot be built yet.")
-    st.page_link("pages/build.py", label="Fix the network on the Build page",
+    st.page_link("views/build.py", label="Fix the network on the Build page",
                  icon=":material/construction:")
     st.stop()
 

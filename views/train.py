@@ -18,7 +18,7 @@ runner = get_runner()
 show_notices()
 if runner is None:
     st.error(runner_error() or "This network cannot be built.", icon=":material/error:")
-    st.page_link("pages/build.py", label="Fix the network on the Build page",
+    st.page_link("views/build.py", label="Fix the network on the Build page",
                  icon=":material/construction:")
     st.stop()
 
