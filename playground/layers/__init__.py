@@ -1,9 +1,9 @@
 """The layer registry: one entry per layer kind. Adding a kind is adding an entry."""
 
-from playground.layers import activations, dense, image  # noqa: F401  (they register kinds)
-
-# isort: split
-from playground.layers import attention, sequence  # noqa: F401  (listed after the others)
+# Importing a module registers its kinds; the order here is the order users see them in.
+# isort: off
+from playground.layers import dense, image, activations, sequence, attention  # noqa: F401
+# isort: on
 from playground.layers.base import (
     LAYERS,
     Fix,
