@@ -4,7 +4,7 @@ import streamlit as st
 
 from playground.ui.activations_view import render_views
 from playground.ui.inputs import choose_input
-from playground.ui.state import get_runner, get_spec, runner_error
+from playground.ui.state import get_spec, require_runner
 
 st.title("Activations")
 st.caption("Each layer re-represents its input. Pick an input and follow it through the "
@@ -12,12 +12,7 @@ st.caption("Each layer re-represents its input. Pick an input and follow it thro
            "whole shapes, and the head turns the last layer into class scores.")
 
 spec = get_spec()
-runner = get_runner()
-if runner is None:
-    st.error(runner_error() or "This network cannot be built yet.")
-    st.page_link("views/build.py", label="Fix the network on the Build page",
-                 icon=":material/construction:")
-    st.stop()
+runner = require_runner()
 
 data = runner.trainer.data
 model, version = runner.model_copy()

@@ -6,7 +6,7 @@ from playground.errors import SpecError
 from playground.shapes import analyze
 from playground.ui import attributions_view as view
 from playground.ui.inputs import choose_input
-from playground.ui.state import get_runner, get_spec, runner_error
+from playground.ui.state import get_spec, require_runner
 
 st.title("Attributions")
 st.caption("Which parts of the input made the model choose a class? Attribution methods "
@@ -14,12 +14,7 @@ st.caption("Which parts of the input made the model choose a class? Attribution 
            "baselines) give different answers — comparing them is part of the lesson.")
 
 spec = get_spec()
-runner = get_runner()
-if runner is None:
-    st.error(runner_error() or "This network cannot be built yet.")
-    st.page_link("views/build.py", label="Fix the network on the Build page",
-                 icon=":material/construction:")
-    st.stop()
+runner = require_runner()
 
 data = runner.trainer.data
 report = analyze(spec)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from playground.ui.live_view import render_live_view
-from playground.ui.state import get_runner, get_spec, runner_error
+from playground.ui.state import get_spec, require_runner
 from playground.ui.train_controls import render_controls, render_settings, show_notices
 
 st.title("Train")
@@ -14,13 +14,7 @@ st.caption("Watch the network learn: the loss falls, the accuracy rises and the 
 with st.expander("Training settings", expanded=True, icon=":material/tune:"):
     render_settings(get_spec())
 
-runner = get_runner()
 show_notices()
-if runner is None:
-    st.error(runner_error() or "This network cannot be built.", icon=":material/error:")
-    st.page_link("views/build.py", label="Fix the network on the Build page",
-                 icon=":material/construction:")
-    st.stop()
-
+runner = require_runner()
 render_controls(runner, runner.snapshot())
 render_live_view(runner, get_spec())

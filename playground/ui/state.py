@@ -121,3 +121,15 @@ def reset_runner() -> Runner | None:
 
 def runner_error() -> str | None:
     return st.session_state.get("runner_error")
+
+
+def require_runner() -> Runner:
+    """The session's runner; when the network cannot be built, say why, link to the Build
+    page and stop the page there."""
+    runner = get_runner()
+    if runner is None:
+        st.error(runner_error() or "This network cannot be built yet.", icon=":material/error:")
+        st.page_link("views/build.py", label="Fix the network on the Build page",
+                     icon=":material/construction:")
+        st.stop()
+    return runner

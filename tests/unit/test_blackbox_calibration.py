@@ -1,5 +1,7 @@
 """Confident and wrong: ECE, temperature scaling, confidence on far inputs."""
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -10,22 +12,16 @@ from playground.blackbox.calibration import (
     fit_temperature,
     reliability,
 )
-from playground.blackbox.common import predict_logits, softmax, train_model
+from playground.blackbox.common import predict_logits, softmax
 from playground.datasets import make_data
 from playground.presets import PRESETS
-from playground.spec import Spec
-
-SPEC = Spec.from_dict({
-    "dataset": {"name": "digits"},
-    "layers": [{"type": "flatten"}, {"type": "linear", "units": 32}, {"type": "relu"}],
-    "train": {"lr": 0.01, "epochs": 3, "seed": 0, "device": "cpu"}})
 
 
 @pytest.fixture(scope="module")
-def overconfident():
+def overconfident(trained_digits_mlp):
     """A trained model with its head scaled ×6: same predictions, far too sure of them."""
-    data = make_data(SPEC.dataset)
-    model = train_model(SPEC, data)
+    model, data = trained_digits_mlp
+    model = copy.deepcopy(model)
     with torch.no_grad():
         model[-1].weight.mul_(6)
         model[-1].bias.mul_(6)

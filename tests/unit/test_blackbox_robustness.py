@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from playground.blackbox.common import accuracy, train_model
+from playground.blackbox.common import accuracy
 from playground.blackbox.robustness import (
     SHIFTS,
     attack_experiment,
@@ -13,23 +13,10 @@ from playground.blackbox.robustness import (
     shift,
     shift_experiment,
 )
-from playground.datasets import make_data
-from playground.spec import Spec
-
-SPEC = Spec.from_dict({
-    "dataset": {"name": "digits"},
-    "layers": [{"type": "flatten"}, {"type": "linear", "units": 32}, {"type": "relu"}],
-    "train": {"lr": 0.01, "epochs": 3, "seed": 0, "device": "cpu"}})
 
 
-@pytest.fixture(scope="module")
-def trained():
-    data = make_data(SPEC.dataset)
-    return train_model(SPEC, data), data
-
-
-def test_fgsm_with_positive_eps_lowers_accuracy(trained):
-    model, data = trained
+def test_fgsm_with_positive_eps_lowers_accuracy(trained_digits_mlp):
+    model, data = trained_digits_mlp
     x = torch.as_tensor(np.array(data.x_test[:200]))
     y = torch.as_tensor(np.array(data.y_test[:200]))
     clean = accuracy(model, x, y.numpy())
@@ -40,8 +27,8 @@ def test_fgsm_with_positive_eps_lowers_accuracy(trained):
     assert torch.equal(fgsm(model, x, y, 0.0), x)
 
 
-def test_pgd_stays_in_the_ball_and_beats_fgsm(trained):
-    model, data = trained
+def test_pgd_stays_in_the_ball_and_beats_fgsm(trained_digits_mlp):
+    model, data = trained_digits_mlp
     x = torch.as_tensor(np.array(data.x_test[:200]))
     y = torch.as_tensor(np.array(data.y_test[:200]))
     adv = pgd(model, x, y, 0.08, steps=10)
@@ -50,8 +37,8 @@ def test_pgd_stays_in_the_ball_and_beats_fgsm(trained):
                                                        y.numpy())
 
 
-def test_attacks_leave_the_model_untouched(trained):
-    model, data = trained
+def test_attacks_leave_the_model_untouched(trained_digits_mlp):
+    model, data = trained_digits_mlp
     before = {k: v.clone() for k, v in model.state_dict().items()}
     model.train()
     x, y = torch.as_tensor(np.array(data.x_test[:20])), torch.as_tensor(np.array(data.y_test[:20]))
@@ -62,8 +49,8 @@ def test_attacks_leave_the_model_untouched(trained):
     model.eval()
 
 
-def test_attack_experiment_shows_a_flipped_example(trained):
-    model, data = trained
+def test_attack_experiment_shows_a_flipped_example(trained_digits_mlp):
+    model, data = trained_digits_mlp
     r = attack_experiment(model, np.asarray(data.x_test[:100]), np.asarray(data.y_test[:100]),
                           "FGSM", 0.15)
     assert r.adversarial_accuracy < r.clean_accuracy
@@ -72,8 +59,8 @@ def test_attack_experiment_shows_a_flipped_example(trained):
     assert r.eps_grid[0] == 0 and r.eps_grid[-1] >= 0.15
 
 
-def test_shifts_keep_images_valid_and_zero_is_identity(trained):
-    model, data = trained
+def test_shifts_keep_images_valid_and_zero_is_identity(trained_digits_mlp):
+    model, data = trained_digits_mlp
     x = np.asarray(data.x_test[:10])
     for kind in SHIFTS:
         assert np.array_equal(shift(x, kind, 0.0), x)

@@ -4,30 +4,16 @@ import numpy as np
 import pytest
 import torch
 
-from playground.blackbox.common import train_model
 from playground.blackbox.sanity import (
     cascading_models,
     parameter_layers,
     permuted_labels,
     sanity_check,
 )
-from playground.datasets import make_data
-from playground.spec import Spec
-
-SPEC = Spec.from_dict({
-    "dataset": {"name": "digits"},
-    "layers": [{"type": "flatten"}, {"type": "linear", "units": 32}, {"type": "relu"}],
-    "train": {"lr": 0.01, "epochs": 3, "seed": 0, "device": "cpu"}})
 
 
-@pytest.fixture(scope="module")
-def trained():
-    data = make_data(SPEC.dataset)
-    return train_model(SPEC, data), data
-
-
-def test_cascade_randomises_from_the_top_down(trained):
-    model, _ = trained
+def test_cascade_randomises_from_the_top_down(trained_digits_mlp):
+    model, _ = trained_digits_mlp
     stages = cascading_models(model, ["flatten", "linear", "relu", "head"])
     assert [name for name, _ in stages] == ["original", "↓ head", "↓ layer 2 (linear)"]
     assert parameter_layers(model) == [3, 1]
@@ -38,8 +24,8 @@ def test_cascade_randomises_from_the_top_down(trained):
     assert torch.equal(model[3].weight, stages[0][1][3].weight)  # the original is untouched
 
 
-def test_randomised_weights_break_gradient_saliency(trained):
-    model, data = trained
+def test_randomised_weights_break_gradient_saliency(trained_digits_mlp):
+    model, data = trained_digits_mlp
     destroyed = cascading_models(model)[1:]
     result = sanity_check(model, np.asarray(data.x_test[:4]),
                           ("saliency", "input_x_gradient"), destroyed, threshold=0.5)
@@ -53,8 +39,8 @@ def test_randomised_weights_break_gradient_saliency(trained):
     assert result.stages == ("original", "↓ head", "↓ layer 2 (linear)")
 
 
-def test_permuted_labels_keep_the_labels_but_not_their_order(trained):
-    _, data = trained
+def test_permuted_labels_keep_the_labels_but_not_their_order(trained_digits_mlp):
+    _, data = trained_digits_mlp
     shuffled = permuted_labels(data, seed=1)
     assert sorted(shuffled.y_train) == sorted(data.y_train)
     assert (shuffled.y_train != data.y_train).mean() > 0.5
