@@ -26,16 +26,24 @@ def step_count(page: Page) -> int:
     return int(metric(page, "Step").inner_text().replace(",", ""))
 
 
-def loss_points(page: Page) -> int:
-    """Points in the loss chart's per-batch trace, read from plotly's own data in the DOM."""
-    return page.evaluate("""() => {
-        for (const el of document.querySelectorAll('.js-plotly-plot')) {
-            const t = el.layout && el.layout.title && el.layout.title.text;
-            // _fullData holds the decoded arrays (numpy arrays travel base64-encoded)
-            if (t && t.includes('Loss')) return el._fullData[0]._length;
+LOSS_LAST_STEP = """() => {
+    for (const el of document.querySelectorAll('.js-plotly-plot')) {
+        const t = el.layout && el.layout.title && el.layout.title.text;
+        // _fullData holds the decoded arrays (numpy arrays travel base64-encoded)
+        if (t && t.includes('Loss') && el._fullData && el._fullData[0]._length) {
+            const x = el._fullData[0].x;
+            return x[x.length - 1];
         }
-        return -1;
-    }""")
+    }
+    return -1;
+}"""
+
+
+def loss_last_step(page: Page, after: float = 0) -> float:
+    """The last step drawn in the loss chart's per-batch trace, once it is past `after`
+    (waits: the chart is redrawn, and briefly absent, on every poll)."""
+    page.wait_for_function(f"() => ({LOSS_LAST_STEP})() > {after}")
+    return page.evaluate(LOSS_LAST_STEP)
 
 
 def goto_page(page: Page, title: str) -> None:
@@ -63,14 +71,14 @@ def test_preset_train_pause_and_reload(page: Page, app_url: str, artifacts):
     pause = main(page).get_by_role("button", name="Pause")
     expect(pause).to_be_visible()
     expect(metric(page, "Step")).not_to_have_text("0")
-    first_steps, first_points = step_count(page), loss_points(page)
+    first_steps, first_drawn = step_count(page), loss_last_step(page)
     page.wait_for_function(f"""() => {{
         const v = [...document.querySelectorAll('[data-testid="stMetric"]')]
             .find(m => m.innerText.startsWith('Step'));
         return v && parseInt(v.querySelector('[data-testid="stMetricValue"]').innerText
             .replace(/,/g, '')) > {first_steps};
     }}""")  # the live view redraws by itself while training
-    assert loss_points(page) >= first_points > 0
+    assert loss_last_step(page, after=first_drawn) > first_drawn > 0  # the curve grew
 
     goto_page(page, "Build")  # training goes on while the learner looks elsewhere
     goto_page(page, "Train")

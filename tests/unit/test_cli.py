@@ -190,14 +190,6 @@ def test_bench_table_and_json(monkeypatch, capsys):
     assert "ratio" in table.splitlines()[0] and "spiral MLP" in table
 
 
-def test_bench_attributions_suite_missing_is_a_clear_error(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "playground.bench_attributions", None)
-    code, _ = call("bench", "--suite", "attributions")
-    assert code == 2
-    assert "attributions benchmark is not part of this install" in one_error_line(
-        capsys.readouterr().err)
-
-
 def test_bench_attributions_suite_prints_the_module_rows(monkeypatch, capsys):
     fake = type(sys)("playground.bench_attributions")
     fake.run_attribution_bench = lambda repeats: [{"method": "saliency", "repeats": repeats,
