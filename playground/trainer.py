@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from playground.builder import build_model, count_parameters
 from playground.datasets import Data, make_data
 from playground.devices import describe_device, resolve_device
 from playground.errors import SpecError
+from playground.rng import RandomStream
 from playground.shapes import validate
 from playground.spec import Spec
 
@@ -98,7 +100,10 @@ class Trainer:
                                         spec.train.lr)
         self.lr = spec.train.lr
         self._generator = torch.Generator().manual_seed(spec.train.seed)
-        torch.manual_seed(spec.train.seed)  # dropout masks draw from the global generator
+        # Dropout masks come from this run's own stream, so other sessions cannot shift them.
+        self._stream = RandomStream(spec.train.seed, self.device)
+        self._stochastic = any(isinstance(m, nn.modules.dropout._DropoutNd)
+                               for m in self.model.modules())
         self._bounds = batch_bounds(len(self.x_train), spec.train.batch_size)
         self._perm: torch.Tensor | None = None
         self._cursor = 0
@@ -152,7 +157,8 @@ class Trainer:
         idx = self._perm[lo:hi]
         xb, yb = self.x_train[idx], self.y_train[idx]
         self.optimizer.zero_grad(set_to_none=True)
-        logits = self.model(xb)
+        with self._stream.active() if self._stochastic else nullcontext():
+            logits = self.model(xb)
         loss = batch_loss(logits, yb)
         total = loss + self._penalty() if self.spec.train.l1 or self.spec.train.l2 else loss
         value = loss.item()  # the one host sync a step needs: the history and the NaN guard
