@@ -24,33 +24,42 @@ if runner is None:
 
 data = runner.trainer.data
 info = data.info
-model, version = runner.model_copy()
+model, _ = runner.model_copy()
 if not info.tokens or not (attention_sites(model) or recurrent_sites(model)):
     view.offer_preset("The current model has no attention or recurrent layer, so there are "
                       "no attention maps or hidden states to show. Build one on a sequence "
                       "dataset, or load a preset.")
     st.stop()
 
-view.status_line(runner)
 chosen = view.choose_input(data)
 if chosen is None:
     st.stop()
 x, target = chosen
 tokens = [info.vocab[int(i)] for i in x]
-logits, maps = capture_attention(model, x)
-view.show_prediction(info, x, target, logits)
+running = runner.running
 
-reverse = info.name == "reverse"
-if maps:
-    st.header("Attention maps")
-    overall = view.test_set_scores(model, data)
-    for amap, whole in zip(maps, overall, strict=True):
-        view.show_attention_layer(amap, whole, tokens, reverse)
-    recorder = runner.on_step if isinstance(runner.on_step, AttentionRecorder) else None
-    view.show_history(recorder, info.vocab, reverse)
 
-traces = trace_recurrent(model, x)
-if traces:
-    st.header("Recurrent layers over time")
-    for trace in traces:
-        view.show_recurrent(trace, tokens)
+@st.fragment(run_every=1.5 if running else None)
+def maps_and_states() -> None:
+    """Everything read off the weights; redrawn from a fresh copy while training runs."""
+    if running and not runner.running:
+        st.rerun()  # the run ended: redraw once more and stop polling
+    view.status_line(runner)
+    model, _ = runner.model_copy()
+    logits, maps = capture_attention(model, x)
+    view.show_prediction(info, x, target, logits)
+    if maps:
+        st.header("Attention maps")
+        overall = view.test_set_scores(model, data)
+        for amap, whole in zip(maps, overall, strict=True):
+            view.show_attention_layer(amap, whole, tokens, info.name == "reverse")
+        recorder = runner.on_step if isinstance(runner.on_step, AttentionRecorder) else None
+        view.show_history(recorder, info.vocab, info.name == "reverse")
+    traces = trace_recurrent(model, x)
+    if traces:
+        st.header("Recurrent layers over time")
+        for trace in traces:
+            view.show_recurrent(trace, tokens)
+
+
+maps_and_states()

@@ -58,10 +58,9 @@ def status_line(runner: Runner) -> None:
     if acc is not None:
         text += f" · test token accuracy {acc:.1%}" if "test_sequence_accuracy" in last else \
             f" · test accuracy {acc:.1%}"
-    st.caption(text)
     if snap.running:
-        st.info("Training is running: the maps show the weights when the page last ran.")
-        st.button("Refresh", key="attn_refresh")
+        text += " · training: the maps follow it live"
+    st.caption(text)
 
 
 def choose_input(data: Data) -> tuple[np.ndarray, np.ndarray | None] | None:
