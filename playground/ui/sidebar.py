@@ -50,6 +50,18 @@ def training_summary(snap: Any) -> str:
     return line
 
 
+def _training_line(runner: Any) -> None:
+    """The training state; while a run goes on it refreshes itself every 2 s."""
+    running = runner is not None and runner.running
+
+    @st.fragment(run_every=2.0 if running else None)
+    def line() -> None:
+        state = training_summary(runner.snapshot()) if runner is not None else "untrained"
+        st.caption(f"Training: {state}")
+
+    line()
+
+
 def _keep_spec_in_url(spec: Spec) -> None:
     token = spec.to_url_token()
     if st.query_params.get("spec") != token:
@@ -76,9 +88,7 @@ def render_sidebar() -> None:
         st.caption(f"Layers: {layers_summary(spec, info.num_classes)}")
         if report.ok:
             st.caption(f"Parameters: **{report.total_parameters:,}**")
-            runner = peek_runner()  # never builds a model just to say "untrained"
-            state = training_summary(runner.snapshot()) if runner is not None else "untrained"
-            st.caption(f"Training: {state}")
+            _training_line(peek_runner())  # never builds a model just to say "untrained"
         else:
             st.caption(f":orange[Invalid network: {report.error}]")
         try:
