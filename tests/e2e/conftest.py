@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,12 +52,12 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise RuntimeError(f"streamlit did not answer {url}/_stcore/health in {timeout:g} s")
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """`streamlit run app.py` on a free loopback port; stopped after the session."""
+@contextmanager
+def serve_app(log_name: str) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port, stopped on exit."""
     port = free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "server.log", "w")  # noqa: SIM115 - closed after the session
+    log = open(ARTIFACTS / log_name, "w")  # noqa: SIM115 - closed on exit
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -73,6 +74,20 @@ def app_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """One server for the session's flows."""
+    with serve_app("server.log") as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_app_url() -> Iterator[str]:
+    """A server no browser has visited yet (its first request matters for routing)."""
+    with serve_app("fresh-server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
