@@ -9,6 +9,7 @@ import json
 
 import numpy as np
 import pytest
+from opening import open_page
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -18,12 +19,7 @@ PAGE = "views/activations.py"
 
 
 def _open(spec) -> AppTest:
-    at = AppTest.from_file("../../app.py", default_timeout=60)
-    at.query_params["spec"] = spec.to_url_token()
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(PAGE, spec, via_url=True)
 
 
 def _figures(at: AppTest) -> list[dict]:

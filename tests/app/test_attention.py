@@ -4,27 +4,16 @@ snapshots, and shows recurrent states and gates."""
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
+from opening import open_page
 
 import playground.ui.state as state
 from playground.presets import PRESETS
 from playground.runner import Runner
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "views/attention.py"
-
-
-@pytest.fixture(autouse=True)
-def fresh_sessions():
-    """AppTest sessions share session-scoped resources within one process; start clean."""
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
 
 
 @pytest.fixture
@@ -43,13 +32,8 @@ def trained(monkeypatch):
     return steps
 
 
-def open_page(spec):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["spec"] = spec
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def open_attention(spec):
+    return open_page(PAGE, spec)
 
 
 def charts(at):
@@ -65,7 +49,7 @@ def array(value):
 
 
 def test_non_sequence_model_offers_the_reverse_attention_preset():
-    at = open_page(PRESETS["spiral"].spec())
+    at = open_attention(PRESETS["spiral"].spec())
     assert "no attention or recurrent layer" in at.info[0].value
     at.button(key="attn_load_preset").click().run()
     assert not at.exception
@@ -75,7 +59,7 @@ def test_non_sequence_model_offers_the_reverse_attention_preset():
 
 def test_trained_reverse_model_shows_the_mirrored_attention(trained):
     trained["n"] = 200
-    at = open_page(PRESETS["reverse_attention"].spec())
+    at = open_attention(PRESETS["reverse_attention"].spec())
     assert not at.error
     metrics = {m.label: float(m.value) for m in at.metric}
     assert metrics["Mirror weight, test set"] >= 0.5
@@ -102,7 +86,7 @@ def test_trained_reverse_model_shows_the_mirrored_attention(trained):
 
 def test_typed_sequences_are_validated(trained):
     trained["n"] = 200
-    at = open_page(PRESETS["reverse_attention"].spec())
+    at = open_attention(PRESETS["reverse_attention"].spec())
     at.radio(key="attn_input_mode").set_value("Type a sequence").run()
     at.text_input(key="attn_text").input("abcz").run()
     assert "'z' is not in the vocabulary" in at.error[0].value
@@ -117,7 +101,7 @@ def test_typed_sequences_are_validated(trained):
 
 
 def test_untrained_model_says_so():
-    at = open_page(PRESETS["reverse_attention"].spec())
+    at = open_attention(PRESETS["reverse_attention"].spec())
     assert "untrained" in at.warning[0].value
     assert any("Snapshots of the maps are kept" in i.value for i in at.info)
 
@@ -128,7 +112,7 @@ def test_lstm_model_shows_hidden_state_and_gates(trained):
         [{"type": "embedding", "dim": 8},
          {"type": "lstm", "hidden": 6, "layers": 2, "bidirectional": True},
          {"type": "readout", "mode": "last"}])
-    at = open_page(spec)
+    at = open_attention(spec)
     titles = [f["layout"]["title"]["text"] for f in charts(at)]
     assert titles[0].startswith("Hidden state over time — layer 2 (lstm), stacked layer 2, forward")
     assert any(t.startswith("Memory cell") for t in titles)
@@ -146,6 +130,6 @@ def test_invalid_network_shows_the_reason_not_a_traceback():
     spec = PRESETS["reverse_attention"].spec().with_layers(
         [{"type": "embedding", "dim": 30}, {"type": "self_attention", "width": 30,
                                              "heads": 4}])
-    at = open_page(spec)
+    at = open_attention(spec)
     assert "width 30 is not divisible by 4 heads" in at.error[0].value
     assert at.button(key="attn_load_preset")

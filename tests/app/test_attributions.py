@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from opening import open_page
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import PRESETS
 from playground.spec import Spec
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = "views/attributions.py"
 
 SEQUENCE_SPEC = {
@@ -36,11 +35,7 @@ def _spec(name: str) -> Spec:
 
 
 def _open(spec: Spec) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["spec"] = spec
-    at.run()
-    at.switch_page(PAGE).run()
-    return at
+    return open_page(PAGE, spec)
 
 
 def _array(value) -> np.ndarray:

@@ -3,25 +3,17 @@ results appear; the closing questions pick up what was found."""
 
 import json
 import time
-from pathlib import Path
 
 import pytest
+from opening import open_page
 from streamlit.testing.v1 import AppTest
 
 from playground.blackbox import EXPERIMENTS
 from playground.presets import PRESETS
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def _page(spec=None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if spec is not None:
-        at.session_state["spec"] = spec
-    at.run()
-    at.switch_page("views/black_box.py").run()
-    assert not at.exception
-    return at
+    return open_page("views/black_box.py", spec)
 
 
 def _wait_for_charts(at: AppTest, count: int = 1, tries: int = 120) -> None:

@@ -2,6 +2,7 @@
 table, one-click fixes, spec upload and download, and the URL round trip."""
 
 import pytest
+from opening import open_page
 from streamlit.testing.v1 import AppTest
 
 from playground.errors import SpecError
@@ -13,13 +14,7 @@ APP = "../../app.py"
 
 
 def _build(spec: Spec | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if spec is not None:
-        at.session_state["spec"] = spec
-    at.run()
-    at.switch_page("views/build.py").run()
-    assert not at.exception
-    return at
+    return open_page("views/build.py", spec)
 
 
 def _spec(at: AppTest) -> Spec:

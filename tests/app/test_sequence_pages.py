@@ -2,34 +2,12 @@
 by epoch with per-token and per-sequence accuracy and token-string predictions on Train."""
 
 import json
-from pathlib import Path
 
-import pytest
-import streamlit as st
+from opening import open_page
 from streamlit.testing.v1 import AppTest
 
 from playground.datasets import make_data
 from playground.presets import PRESETS
-from playground.spec import Spec
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-@pytest.fixture(autouse=True)
-def fresh_sessions():
-    """AppTest sessions share session-scoped resources within one process; start clean."""
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
-
-
-def open_page(spec: Spec, page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["spec"] = spec
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def texts(at: AppTest) -> str:
@@ -48,7 +26,7 @@ def spaced(s: str) -> str:
 
 def test_build_page_shows_sequence_shapes_and_token_data():
     spec = PRESETS["reverse_attention"].spec()
-    at = open_page(spec, "views/build.py")
+    at = open_page("views/build.py", spec)
     assert not at.error
     blob = texts(at)
     for kind in ("embedding", "positional_encoding", "self_attention"):
@@ -63,12 +41,12 @@ def test_build_page_shows_sequence_shapes_and_token_data():
 def test_build_page_explains_a_heads_mismatch():
     spec = PRESETS["sort_transformer"].spec().with_layers(
         [{"type": "embedding", "dim": 30}, {"type": "transformer_block", "heads": 4}])
-    at = open_page(spec, "views/build.py")
+    at = open_page("views/build.py", spec)
     assert "width 30 is not divisible by 4 heads" in texts(at)
 
 
 def step_one_epoch(preset: str) -> AppTest:
-    at = open_page(PRESETS[preset].spec(), "views/train.py")
+    at = open_page("views/train.py", PRESETS[preset].spec())
     at.button(key="train.epoch").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error

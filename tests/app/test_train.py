@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import pytest
+from opening import open_page
 from streamlit.runtime.caching.cache_resource_api import clear_session_cache
 from streamlit.testing.v1 import AppTest
 
@@ -16,7 +16,6 @@ from playground.runner import job_slots
 from playground.spec import TRAIN_PARAMS, Spec
 from playground.ui.widgets import _log_options
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
 PAGE = "views/train.py"
 
 
@@ -38,12 +37,7 @@ def fresh_session():
 
 
 def open_train(spec: Spec) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.query_params["spec"] = spec.to_url_token()
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(PAGE, spec, via_url=True)
 
 
 def metric(at: AppTest, label: str) -> str:
