@@ -1,4 +1,5 @@
-"""The dataset registry's entry type, the seeded split and the shared read-only cache."""
+"""The dataset registry's entry type, the seeded (stratified) split and the shared read-only
+cache."""
 
 from __future__ import annotations
 
@@ -107,7 +108,11 @@ def _make_data(name: str, params: tuple, test_fraction: float, seed: int) -> Dat
     if n - n_test < 1:
         raise SpecError(f"dataset {name}: test_fraction {test_fraction} leaves no training "
                         "examples. Lower test_fraction or add samples.")
-    test_idx, train_idx = order[:n_test], order[n_test:]
+    if raw.y.ndim == 1:
+        in_test = _stratified_test(raw.y[order], test_fraction, n_test)
+    else:  # labels per position: no class to stratify by
+        in_test = np.arange(n) < n_test
+    test_idx, train_idx = order[in_test], order[~in_test]
     x_train, x_test = raw.x[train_idx], raw.x[test_idx]
     mean = std = None
     if kind.standardize:
@@ -131,6 +136,29 @@ def _make_data(name: str, params: tuple, test_fraction: float, seed: int) -> Dat
     for a in arrays:
         a.setflags(write=False)
     return Data(info, *arrays, mean=mean, std=std)
+
+
+def _stratified_test(y: np.ndarray, test_fraction: float, n_test: int) -> np.ndarray:
+    """Which of the (already shuffled) labels `y` go to the test set: `n_test` of them, each
+    class within one example of `test_fraction` of its size, so a small table cannot put
+    most of one class in the test set by chance.
+
+    Each class gets the floor of its share; the examples left over go to the classes with
+    the largest remainders (ties: the class seen first in the shuffled order). Within a
+    class the test examples are the first ones in the shuffled order.
+
+    Returns:
+        (N,) bool mask over `y`.
+    """
+    classes, first, counts = np.unique(y, return_index=True, return_counts=True)
+    share = counts * test_fraction
+    take = np.floor(share).astype(int)
+    extra = n_test - int(take.sum())  # 0 ≤ extra ≤ number of classes
+    take[np.lexsort((first, take - share))[:extra]] += 1
+    rank = np.empty(len(y), dtype=int)  # each example's position among its class
+    for c, count in zip(classes, counts, strict=True):
+        rank[y == c] = np.arange(count)
+    return rank < take[np.searchsorted(classes, y)]
 
 
 def dataset_info(dataset: Any) -> DatasetInfo:

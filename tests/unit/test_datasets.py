@@ -1,5 +1,5 @@
 """Every dataset: shapes, classes, seeded determinism, read-only arrays; tabular data is
-standardised with training-split statistics only."""
+standardised with training-split statistics only; classification splits are stratified."""
 
 import numpy as np
 import pytest
@@ -12,6 +12,9 @@ from playground.spec import Spec
 def dataset_spec(name, seed=0, **params):
     return Spec.from_dict({"dataset": {"name": name, "params": params, "seed": seed},
                            "layers": []}).dataset
+
+
+CLASSIFY = [n for n in DATASETS if make_data(dataset_spec(n)).info.task == "classify"]
 
 
 @pytest.mark.parametrize("name", list(DATASETS))
@@ -33,6 +36,26 @@ def test_shapes_classes_and_split(name):
     if info.kind in ("2d", "tabular"):
         assert len(info.feature_names) == info.input_shape[0]
     assert DATASETS[name].description
+
+
+@pytest.mark.parametrize("name", CLASSIFY)
+def test_classification_split_is_stratified(name):
+    data = make_data(dataset_spec(name))
+    classes = data.info.num_classes
+    test = np.bincount(data.y_test, minlength=classes)
+    whole = test + np.bincount(data.y_train, minlength=classes)
+    assert np.all(np.abs(test - 0.2 * whole) <= 1), (test, whole)
+
+
+def test_stratified_split_is_seeded_and_sequence_split_is_unchanged():
+    a, b = make_data(dataset_spec("wine", seed=1)), make_data(dataset_spec("wine", seed=1))
+    assert np.array_equal(a.x_test, b.x_test)
+    assert not np.array_equal(a.x_test, make_data(dataset_spec("wine", seed=2)).x_test)
+    # Per-position labels are not stratified: the test set is the first fifth of the shuffle.
+    spec = dataset_spec("reverse")
+    raw = DATASETS["reverse"].load(dict(spec.params), spec.seed)
+    order = np.random.default_rng(spec.seed + 1).permutation(len(raw.x))
+    np.testing.assert_array_equal(make_data(spec).x_test, raw.x[order[:len(raw.x) // 5]])
 
 
 @pytest.mark.parametrize("name", list(DATASETS))
