@@ -14,11 +14,7 @@ import numpy as np
 from torch import nn
 
 from playground.inspection.activations import LayerActivation
-
-TANH_LIMIT = 0.97  # |tanh| above this: gradient 1 - t² below 0.06
-SIGMOID_LOW, SIGMOID_HIGH = 0.02, 0.98  # sigmoid outside: gradient s(1 - s) below 0.02
-DEAD_KINDS = ("relu",)
-SATURATING_KINDS = ("tanh", "sigmoid")
+from playground.layers import LAYERS
 
 
 def unit_view(output: np.ndarray) -> np.ndarray:
@@ -41,15 +37,15 @@ def dead_share(output: np.ndarray) -> float:
 
 
 def saturation_share(output: np.ndarray, kind: str) -> float:
-    """Share of all output values in the flat ends of tanh or sigmoid."""
+    """Share of all output values in the flat ends of a squashing kind (tanh, sigmoid):
+    outside the kind's `linear_range` in the layer registry."""
+    band = LAYERS[kind].linear_range if kind in LAYERS else None
+    if band is None:
+        raise ValueError(f"saturation is defined for squashing activations, not {kind!r}")
     a = np.asarray(output)
     if a.size == 0:
         return 0.0
-    if kind == "tanh":
-        return float((np.abs(a) > TANH_LIMIT).mean())
-    if kind == "sigmoid":
-        return float(((a < SIGMOID_LOW) | (a > SIGMOID_HIGH)).mean())
-    raise ValueError(f"saturation is defined for tanh and sigmoid, not {kind!r}")
+    return float(((a < band[0]) | (a > band[1])).mean())
 
 
 def gradient_norms(model: nn.Sequential) -> list[float | None]:
@@ -100,8 +96,9 @@ def layer_health(acts: Sequence[LayerActivation],
     rows = []
     for a in acts:
         out = a.output
-        dead = dead_share(out) if a.kind in DEAD_KINDS else None
-        saturated = saturation_share(out, a.kind) if a.kind in SATURATING_KINDS else None
+        health = LAYERS[a.kind].health if a.kind in LAYERS else None
+        dead = dead_share(out) if health == "dead" else None
+        saturated = saturation_share(out, a.kind) if health == "saturating" else None
         grad = grad_norms[a.index] if grad_norms is not None and a.index < len(
             grad_norms) else None
         rows.append(LayerHealth(a.index, a.kind, dead, saturated, grad,

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from playground.layers import LAYERS
 from playground.shapes import LayerRow
-
-POOLS = ("maxpool2d", "avgpool2d")
 
 
 @dataclass(frozen=True)
@@ -33,10 +32,11 @@ def receptive_fields(rows: Sequence[LayerRow]) -> list[ReceptiveField] | None:
     out: list[ReceptiveField] = []
     for row in rows:
         p = row.params or {}
-        if row.kind == "conv2d":
+        category = LAYERS[row.kind].category
+        if category == "convolution":
             size += (p["kernel_size"] - 1) * jump
             jump *= p["stride"]
-        elif row.kind in POOLS:
+        elif category == "pooling":  # the window steps by its own size
             size += (p["kernel_size"] - 1) * jump
             jump *= p["kernel_size"]
         elif len(row.output_shape) != 3:

@@ -13,13 +13,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from playground.layers import LAYERS
 from playground.layers.sequence import Recurrent
 
-GATE_NAMES = {
-    "rnn": (),
-    "lstm": ("input", "forget", "cell candidate", "output"),
-    "gru": ("reset", "update", "candidate"),
-}
 # Gates squashed by tanh lie in −1…1; the others are sigmoids in 0…1.
 TANH_GATES = {"cell candidate", "candidate"}
 
@@ -69,7 +65,7 @@ def unroll(layer: Recurrent, x: torch.Tensor, index: int = 0) -> RecurrentTrace:
     """Step `layer` through one sequence `x` (T, D) by hand, keeping states and gates."""
     rnn, kind = layer.rnn, layer.kind
     dirs = 2 if rnn.bidirectional else 1
-    hidden, cells, gates = [], [], {name: [] for name in GATE_NAMES[kind]}
+    hidden, cells, gates = [], [], {name: [] for name in LAYERS[kind].gates}
     layer_in = x.float()  # (T, D)
     for depth in range(rnn.num_layers):
         per_dir_h, per_dir_c, per_dir_g = [], [], {name: [] for name in gates}
@@ -108,7 +104,7 @@ def _run(kind: str, seq: torch.Tensor, w: dict[str, torch.Tensor], size: int):
     h = seq.new_zeros(size)
     c = seq.new_zeros(size)
     hs, cs = [], []
-    gs: dict[str, list[torch.Tensor]] = {name: [] for name in GATE_NAMES[kind]}
+    gs: dict[str, list[torch.Tensor]] = {name: [] for name in LAYERS[kind].gates}
     for x_t in seq:
         xi = w["weight_ih"] @ x_t + w["bias_ih"]  # (G·H,)
         hh = w["weight_hh"] @ h + w["bias_hh"]
@@ -119,7 +115,7 @@ def _run(kind: str, seq: torch.Tensor, w: dict[str, torch.Tensor], size: int):
             i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
             c = f * c + i * g
             h = o * c.tanh()
-            for name, v in zip(GATE_NAMES["lstm"], (i, f, g, o), strict=True):
+            for name, v in zip(LAYERS["lstm"].gates, (i, f, g, o), strict=True):
                 gs[name].append(v)
             cs.append(c)
         else:  # gru
@@ -128,7 +124,7 @@ def _run(kind: str, seq: torch.Tensor, w: dict[str, torch.Tensor], size: int):
             r, z = (xr + hr).sigmoid(), (xz + hz).sigmoid()
             n = torch.tanh(xn + r * hn)
             h = (1 - z) * n + z * h
-            for name, v in zip(GATE_NAMES["gru"], (r, z, n), strict=True):
+            for name, v in zip(LAYERS["gru"].gates, (r, z, n), strict=True):
                 gs[name].append(v)
         hs.append(h)
     cell = torch.stack(cs) if cs else None

@@ -15,6 +15,7 @@ from playground.layers.base import (
     format_shape,
     register,
 )
+from playground.layers.categories import CATEGORIES, Category
 
-__all__ = ["LAYERS", "Fix", "LayerKind", "Shape", "ShapeContext", "ShapeError",
-           "describe_shape", "format_shape", "register"]
+__all__ = ["CATEGORIES", "LAYERS", "Category", "Fix", "LayerKind", "Shape", "ShapeContext",
+           "ShapeError", "describe_shape", "format_shape", "register"]

@@ -10,6 +10,7 @@ from typing import Any
 from torch import nn
 
 from playground.errors import SpecError
+from playground.layers.categories import CATEGORIES
 from playground.params import Param
 
 Shape = tuple[int, ...]  # one example's shape, without the batch dimension
@@ -59,6 +60,13 @@ class LayerKind:
     # ShapeContext fields that build and count need too (embedding: vocab_size); shape
     # inference copies them into the row's params, so build and count keep (shape, p).
     context: tuple[str, ...] = ()
+    # Layer health (inspection/health.py): "dead" for ReLU-like kinds, whose units can stop
+    # at zero for every input; "saturating" for squashing kinds, whose outputs outside
+    # `linear_range` (low, high) sit on a flat end where the gradient nearly vanishes.
+    health: str | None = None
+    linear_range: tuple[float, float] | None = None
+    # Gated recurrent kinds: gate names in the order of torch's weight blocks.
+    gates: tuple[str, ...] = ()
 
     def defaults(self) -> dict[str, Any]:
         return {"type": self.name, **{p.name: p.default for p in self.params}}
@@ -70,6 +78,8 @@ LAYERS: dict[str, LayerKind] = {}
 def register(kind: LayerKind) -> LayerKind:
     if kind.name in LAYERS:
         raise ValueError(f"layer kind {kind.name!r} registered twice")
+    if kind.category not in CATEGORIES:
+        raise ValueError(f"layer kind {kind.name!r}: unknown category {kind.category!r}")
     LAYERS[kind.name] = kind
     return kind
 

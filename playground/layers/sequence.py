@@ -99,9 +99,6 @@ register(LayerKind(
 
 # --- recurrent layers ------------------------------------------------------------------
 
-GATES = {"rnn": 1, "lstm": 4, "gru": 3}  # weight blocks per direction and layer
-
-
 class Recurrent(nn.Module):
     """An nn.RNN / nn.LSTM / nn.GRU that returns only its per-step outputs, so it fits in an
     nn.Sequential; the wrapped module is `self.rnn` (inspection reads its weights)."""
@@ -119,8 +116,9 @@ class Recurrent(nn.Module):
         return out
 
 
-def _recurrent_count(kind: str, shape, p) -> int:
-    g, h, dirs = GATES[kind], p["hidden"], 2 if p["bidirectional"] else 1
+def _recurrent_count(gates: tuple[str, ...], shape, p) -> int:
+    # One weight block per gate; a plain RNN has a single block and no gates.
+    g, h, dirs = len(gates) or 1, p["hidden"], 2 if p["bidirectional"] else 1
     total = 0
     for layer in range(p["layers"]):
         in_dim = shape[1] if layer == 0 else h * dirs
@@ -128,7 +126,7 @@ def _recurrent_count(kind: str, shape, p) -> int:
     return total
 
 
-def _register_recurrent(kind: str, description: str) -> None:
+def _register_recurrent(kind: str, description: str, gates: tuple[str, ...] = ()) -> None:
     def shape_rule(shape, p, ctx):
         need_sequence(shape, f"{kind.upper()}")
         return (shape[0], p["hidden"] * (2 if p["bidirectional"] else 1))
@@ -147,7 +145,8 @@ def _register_recurrent(kind: str, description: str) -> None:
         shape=shape_rule,
         build=lambda shape, p: Recurrent(kind, shape[1], p["hidden"], p["layers"],
                                          p["bidirectional"]),
-        count=lambda shape, p: _recurrent_count(kind, shape, p),
+        count=lambda shape, p: _recurrent_count(gates, shape, p),
+        gates=gates,
     ))
 
 
@@ -156,9 +155,11 @@ _register_recurrent("rnn", "Reads the sequence one step at a time, mixing each t
                     "gradient fades (vanishing gradients).")
 _register_recurrent("lstm", "A recurrent layer with a memory cell and input, forget and output "
                     "gates that decide what to store, keep and reveal — it remembers across "
-                    "longer distances than a plain RNN.")
+                    "longer distances than a plain RNN.",
+                    ("input", "forget", "cell candidate", "output"))
 _register_recurrent("gru", "A lighter gated recurrent layer: a reset and an update gate decide "
-                    "how much of the old state to keep at each step.")
+                    "how much of the old state to keep at each step.",
+                    ("reset", "update", "candidate"))
 
 
 # --- readout ---------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from playground.layers import LAYERS
 from playground.limits import current_limits
 from playground.shapes import ShapeReport
 from playground.spec import Spec
@@ -24,8 +23,7 @@ def _diagram(blocks: tuple[Block, ...]) -> go.Figure:
 
 def report_blocks(report: ShapeReport, spec: Spec) -> tuple[Block, ...]:
     """Plain, hashable blocks for the diagram (the cache key of its figure)."""
-    categories = {name: kind.category for name, kind in LAYERS.items()}
-    return network_blocks(report.info.input_shape, report.rows, spec.layers, categories,
+    return network_blocks(report.info.input_shape, report.rows, spec.layers,
                           report.error_index)
 
 

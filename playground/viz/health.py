@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.inspection.health import LayerHealth
+from playground.layers import LAYERS
 from playground.viz.palette import CORRECT, OKABE_ITO, WRONG
 
 HIST_COLS = 4
@@ -106,7 +107,8 @@ def health_figure(rows: Sequence[LayerHealth], labels: Sequence[str]) -> go.Figu
         lo, hi = np.log10(min(known)), np.log10(max(known))
         log_range = [float(np.floor(lo) - 0.5), float(np.ceil(hi) + 1.0)]
     panels = _panel_grid(3, 3, gap_x=0.05)
-    titles = ("Dead ReLU units", "Saturated tanh/sigmoid values", "Gradient norm (last step)")
+    squashing = "/".join(name for name, kind in LAYERS.items() if kind.health == "saturating")
+    titles = ("Dead ReLU units", f"Saturated {squashing} values", "Gradient norm (last step)")
     grid = dict(gridcolor=GRID, griddash="dot")
     layout = dict(
         xaxis=dict(domain=panels[0][0], range=[0, 115], anchor="y",

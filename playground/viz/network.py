@@ -14,25 +14,11 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from playground.layers import CATEGORIES, LAYERS
 from playground.viz.palette import NEUTRAL, OKABE_ITO, WRONG
 
-# Visual constants keyed by layer category (never guessed from a layer's name).
-CATEGORY_COLORS: dict[str, str] = {
-    "input": "#BBBBBB",
-    "dense": OKABE_ITO[0],
-    "activation": OKABE_ITO[1],
-    "convolution": OKABE_ITO[2],
-    "pooling": OKABE_ITO[3],
-    "shape": OKABE_ITO[4],
-    "normalization": OKABE_ITO[6],
-    "regularization": NEUTRAL,
-    "embedding": "#56B4E9",
-    "recurrent": "#8C6BB1",
-    "attention": "#B07AA1",
-    "sequence": "#9C755F",
-    "head": OKABE_ITO[7],
-}
-_FALLBACK = ("#4E79A7", "#9C755F", "#76B7B2", "#B07AA1")
+# The two ends of the diagram are not layers; layer blocks take their category's colour.
+_END_COLORS = {"input": "#BBBBBB", "head": OKABE_ITO[7]}
 
 _BLOCK_W = 0.62  # block width in x units; blocks sit one unit apart
 _MIN_H, _PER_OCTAVE = 0.5, 0.32  # height = _MIN_H + _PER_OCTAVE * log2(width)
@@ -65,14 +51,12 @@ def block_height(width: int) -> float:
 
 
 def category_color(category: str) -> str:
-    """The fill for a layer category; an unknown category still gets a stable colour."""
-    if category in CATEGORY_COLORS:
-        return CATEGORY_COLORS[category]
-    return _FALLBACK[sum(map(ord, category)) % len(_FALLBACK)]
+    """The fill for a layer category (from the category registry), the input or the head."""
+    return _END_COLORS[category] if category in _END_COLORS else CATEGORIES[category].color
 
 
 def network_blocks(input_shape: Sequence[int], rows: Sequence[Any],
-                   layers: Sequence[dict[str, Any]], categories: dict[str, str],
+                   layers: Sequence[dict[str, Any]],
                    error_index: int | None = None) -> tuple[Block, ...]:
     """Blocks for a shape report: input, each analysed row, the failing layer and the
     layers after it that shape inference never reached, then the head.
@@ -81,7 +65,6 @@ def network_blocks(input_shape: Sequence[int], rows: Sequence[Any],
         input_shape: one example's shape.
         rows: `ShapeReport.rows` (index, kind, output_shape, parameters, is_head).
         layers: the spec's layer dicts (to name the layers after an error).
-        categories: layer kind -> category, from the layer registry.
         error_index: `ShapeReport.error_index`; len(layers) means the head failed.
     """
     blocks = [Block("input", "input", tuple(input_shape))]
@@ -90,12 +73,12 @@ def network_blocks(input_shape: Sequence[int], rows: Sequence[Any],
         if row.is_head:
             blocks.append(Block("output head", "head", tuple(row.output_shape), row.parameters))
         else:
-            blocks.append(Block(row.kind, categories.get(row.kind, row.kind),
+            blocks.append(Block(row.kind, LAYERS[row.kind].category,
                                 tuple(row.output_shape), row.parameters))
     if error_index is not None:
         for i in range(error_index, len(layers)):
             kind = layers[i]["type"]
-            blocks.append(Block(kind, categories.get(kind, kind), None, 0,
+            blocks.append(Block(kind, LAYERS[kind].category, None, 0,
                                 "error" if i == error_index else "unreached"))
         blocks.append(Block("output head", "head", None, 0,
                             "error" if error_index >= len(layers) else "unreached"))

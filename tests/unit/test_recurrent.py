@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from playground.builder import build_model
-from playground.inspection.recurrent import GATE_NAMES, trace_recurrent, unroll
+from playground.inspection.recurrent import trace_recurrent, unroll
+from playground.layers import LAYERS
 from playground.layers.sequence import Recurrent
 from playground.spec import Spec
 
@@ -22,7 +23,7 @@ def test_unroll_matches_module_outputs(kind, layers, bidirectional):
     expected = layer(x[None])[0].detach().numpy()  # (T, H·dirs) of the last layer
     got = np.concatenate(list(trace.hidden[-1]), -1)
     np.testing.assert_allclose(got, expected, atol=1e-5)
-    assert set(trace.gates) == set(GATE_NAMES[kind])
+    assert set(trace.gates) == set(LAYERS[kind].gates)
     for name, g in trace.gates.items():
         assert g.shape == (layers, dirs, 6, 7)
         lo = -1 if name in ("cell candidate", "candidate") else 0

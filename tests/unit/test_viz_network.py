@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from playground.layers import LAYERS
+from playground.layers import CATEGORIES
 from playground.presets import PRESETS
 from playground.shapes import analyze
 from playground.viz.network import (
@@ -17,13 +17,11 @@ from playground.viz.network import (
 )
 from playground.viz.tables import shape_table
 
-CATEGORIES = {name: kind.category for name, kind in LAYERS.items()}
-
 
 def _blocks(spec):
     report = analyze(spec)
     return report, network_blocks(report.info.input_shape, report.rows, spec.layers,
-                                  CATEGORIES, report.error_index)
+                                  report.error_index)
 
 
 def _block_traces(fig):
@@ -75,6 +73,11 @@ def test_block_colours_follow_category():
     assert traces[1].fillcolor == category_color("convolution")
     assert traces[2].fillcolor == category_color("activation")
     assert category_color("convolution") != category_color("dense")
+
+
+def test_every_category_has_its_own_colour():
+    colours = [category_color(c) for c in (*CATEGORIES, "input", "head")]
+    assert len(set(colours)) == len(colours)
 
 
 def test_invalid_layer_is_marked_and_later_layers_unreached():
