@@ -217,17 +217,22 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_bench(args: argparse.Namespace, out: TextIO) -> int:
     """Trainer against a plain PyTorch loop, interleaved; or another suite."""
-    from playground import bench
+    from playground.bench import format_results
 
+    # Each suite is imported only when asked for: the attribution one loads Captum.
     if args.suite == "attributions":
-        results = bench.run_suite_attributions(args.repeats)
+        from playground.bench.attributions import run_attribution_bench
+
+        results = run_attribution_bench(args.repeats)
     else:
-        results = bench.run_training_bench(args.repeats, args.device, args.threads)
+        from playground.bench.training import run_training_bench
+
+        results = run_training_bench(args.repeats, args.device, args.threads)
     if args.json:
         json.dump(results, out, indent=2)
         out.write("\n")
     else:
-        out.write(bench.format_results(results))
+        out.write(format_results(results))
     return 0
 
 

@@ -288,7 +288,7 @@ def test_summaries(digits):
 
 
 def test_bench_rows_cover_every_method():
-    from playground.bench_attributions import run_attribution_bench
+    from playground.bench.attributions import run_attribution_bench
 
     rows = run_attribution_bench(repeats=1)
     assert [r["method"] for r in rows[:len(METHODS)]] == list(METHODS)

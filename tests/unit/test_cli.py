@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from playground import bench, cli
+from playground import cli
+from playground.bench import format_results, training
 from playground.datasets import DATASETS
 from playground.export import load_weights
 from playground.layers import LAYERS
@@ -178,7 +179,7 @@ def test_export_writes_code_that_runs(small_spec, tmp_path, capsys, monkeypatch)
 
 
 def test_bench_table_and_json(monkeypatch, capsys):
-    monkeypatch.setattr(bench, "WORKLOADS", (bench.Workload("spiral MLP", "spiral", 1),))
+    monkeypatch.setattr(training, "WORKLOADS", (training.Workload("spiral MLP", "spiral", 1),))
     code, text = call("bench", "--repeats", 1, "--json")
     assert code == 0
     (row,) = json.loads(text)
@@ -186,15 +187,15 @@ def test_bench_table_and_json(monkeypatch, capsys):
     assert row["trainer_samples_per_second"] > 0 and row["plain_samples_per_second"] > 0
     assert row["ratio"] == pytest.approx(
         row["trainer_samples_per_second"] / row["plain_samples_per_second"], rel=0.01)
-    table = bench.format_results([row])
+    table = format_results([row])
     assert "ratio" in table.splitlines()[0] and "spiral MLP" in table
 
 
 def test_bench_attributions_suite_prints_the_module_rows(monkeypatch, capsys):
-    fake = type(sys)("playground.bench_attributions")
+    fake = type(sys)("playground.bench.attributions")
     fake.run_attribution_bench = lambda repeats: [{"method": "saliency", "repeats": repeats,
                                                    "ratio": 1.01}]
-    monkeypatch.setitem(sys.modules, "playground.bench_attributions", fake)
+    monkeypatch.setitem(sys.modules, "playground.bench.attributions", fake)
     code, text = call("bench", "--suite", "attributions", "--repeats", 2)
     assert code == 0
     assert text.splitlines()[0].split() == ["method", "repeats", "ratio"]

@@ -1,10 +1,11 @@
 """The benchmark: the Trainer against the plain PyTorch loop an engineer would write.
 
 Both sides train the same spec-built initial weights on the same tensors, batch size,
-optimizer and device. Repeats alternate (trainer, plain, trainer, plain, ...) so drift in a
-shared machine's load hits both sides alike, and medians are reported. The trainer's time
-includes its per-epoch test evaluation and bookkeeping: that is part of what it does.
-"""
+optimizer and device, in the same batch order with the same dropout masks (the parity test,
+tests/unit/test_trainer_parity.py, checks they end with the same weights). Repeats alternate
+(trainer, plain, trainer, plain, ...) so drift in a shared machine's load hits both sides
+alike, and medians are reported. The trainer's time includes its per-epoch test evaluation
+and bookkeeping: that is part of what it does."""
 
 from __future__ import annotations
 
@@ -54,41 +55,62 @@ def time_trainer(spec: Spec, epochs: int) -> dict[str, float]:
             "steps": trainer.train_seconds}
 
 
+class PlainLoop:
+    """The loop an engineer would write by hand, on the spec's model, data, batch size,
+    optimizer and device: index slicing into a seeded permutation, cross-entropy, backward,
+    step. It draws what the Trainer draws in the same order (the spec-seeded initial weights,
+    one `randperm` per epoch from a generator seeded by the training seed, dropout masks from
+    torch's generator seeded likewise), so both end with the same weights.
+    """
+
+    def __init__(self, spec: Spec) -> None:
+        self.device = resolve_device(spec.train.device)
+        data = make_data(spec.dataset)
+        self.model = build_model(spec).to(self.device)
+        self.x, self.y, self.x_test, self.y_test = (
+            torch.as_tensor(a.copy()).to(self.device)
+            for a in (data.x_train, data.y_train, data.x_test, data.y_test))
+        self.optimizer = make_optimizer(spec.train.optimizer, self.model.parameters(),
+                                        spec.train.lr)
+        self.generator = torch.Generator().manual_seed(spec.train.seed)
+        self.batch_size = spec.train.batch_size
+        torch.manual_seed(spec.train.seed)  # dropout masks, as a training script seeds them
+
+    def train_epoch(self) -> list[float]:
+        """One pass over the training set; the loss of every step (read each step, as a
+        live curve needs)."""
+        self.model.train()
+        losses = []
+        perm = torch.randperm(len(self.x), generator=self.generator).to(self.device)
+        for lo in range(0, len(self.x), self.batch_size):
+            idx = perm[lo:lo + self.batch_size]
+            self.optimizer.zero_grad()
+            loss = nn.functional.cross_entropy(self.model(self.x[idx]), self.y[idx])
+            loss.backward()
+            self.optimizer.step()
+            losses.append(loss.item())
+        return losses
+
+    @torch.no_grad()
+    def test_accuracy(self) -> float:
+        self.model.eval()
+        return (self.model(self.x_test).argmax(-1) == self.y_test).float().mean().item()
+
+
 def time_plain(spec: Spec, epochs: int) -> dict[str, float]:
-    """Wall and process-CPU seconds for `epochs` epochs of a hand-written loop on the same
-    model, data, batch size, optimizer and device. Like any training script it reads the
-    loss each step and checks test accuracy once per epoch; `steps` leaves that check out."""
-    device = resolve_device(spec.train.device)
-    data = make_data(spec.dataset)
-    model = build_model(spec).to(device)
-    x = torch.as_tensor(data.x_train.copy()).to(device)
-    y = torch.as_tensor(data.y_train.copy()).to(device)
-    x_test = torch.as_tensor(data.x_test.copy()).to(device)
-    y_test = torch.as_tensor(data.y_test.copy()).to(device)
-    optimizer = make_optimizer(spec.train.optimizer, model.parameters(), spec.train.lr)
-    generator = torch.Generator().manual_seed(spec.train.seed)
-    n, batch_size = len(x), spec.train.batch_size
-    model.train()
-    _sync(device)
+    """Wall and process-CPU seconds for `epochs` epochs of the plain loop. Like any training
+    script it reads the loss each step and checks test accuracy once per epoch; `steps`
+    leaves that check out."""
+    loop = PlainLoop(spec)
+    _sync(loop.device)
     wall, cpu = time.perf_counter(), time.process_time()
     evaluating = 0.0
     for _ in range(epochs):
-        perm = torch.randperm(n, generator=generator).to(device)
-        for lo in range(0, n, batch_size):
-            idx = perm[lo:lo + batch_size]
-            xb, yb = x[idx], y[idx]
-            optimizer.zero_grad()
-            loss = nn.functional.cross_entropy(model(xb), yb)
-            loss.backward()
-            optimizer.step()
-            loss.item()
+        loop.train_epoch()
         start = time.perf_counter()
-        model.eval()
-        with torch.no_grad():
-            (model(x_test).argmax(-1) == y_test).float().mean().item()
-        model.train()
+        loop.test_accuracy()
         evaluating += time.perf_counter() - start
-    _sync(device)
+    _sync(loop.device)
     elapsed = time.perf_counter() - wall
     return {"wall": elapsed, "cpu": time.process_time() - cpu, "steps": elapsed - evaluating}
 
@@ -143,34 +165,3 @@ def run_training_bench(repeats: int = 5, device: str = "auto",
                 median(plain_runs, "steps") / median(trainer_runs, "steps"), 3),
         })
     return results
-
-
-def run_suite_attributions(repeats: int) -> list[dict[str, Any]]:
-    """The attribution methods' benchmark (playground.bench_attributions)."""
-    from playground.bench_attributions import run_attribution_bench
-
-    return run_attribution_bench(repeats)
-
-
-def format_results(results: list[dict[str, Any]]) -> str:
-    """A plain-text table of benchmark rows, columns in the order the rows give them."""
-    if not results:
-        return "no results\n"
-    columns = list(dict.fromkeys(k for row in results for k in row))
-
-    def cell(value: Any) -> str:
-        if isinstance(value, float):
-            return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
-        return "" if value is None else str(value)
-
-    table = [columns] + [[cell(row.get(c)) for c in columns] for row in results]
-    widths = [max(len(r[i]) for r in table) for i in range(len(columns))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-             for r in table]
-    note = ("\nratio = trainer / plain training samples per second (medians of interleaved "
-            "repeats); both sides read the loss every step and check test accuracy every "
-            "epoch, the trainer also keeps running train accuracy and divergence snapshots; "
-            "ratio_cpu_time compares process CPU seconds (steadier on a busy machine), "
-            "ratio_without_evaluation leaves the per-epoch test check out of both.\n"
-            if "ratio" in columns else "\n")
-    return "\n".join(lines) + note

@@ -8,7 +8,7 @@
    the server's thread count showing whether the workers stopped. Aim < 50 MB a session.
 
 A benchmark, not a test: numbers depend on the machine and its load.
-Usage: python scripts/bench_live.py [--seconds 10] [--sessions 4] [--skip-memory]
+Usage: python -m playground.bench.live [--seconds 10] [--sessions 4] [--skip-memory]
 """
 
 from __future__ import annotations
@@ -21,18 +21,17 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import torch
 
-import torch  # noqa: E402
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playground.bench.training import PlainLoop
+from playground.presets import PRESETS
 
-from playground.builder import build_model  # noqa: E402
-from playground.datasets import make_data  # noqa: E402
-from playground.presets import PRESETS  # noqa: E402
-from playground.trainer import make_optimizer  # noqa: E402
+if TYPE_CHECKING:  # playwright is a development tool; the app's own install lacks it
+    from playwright.sync_api import Browser, Page
 
+ROOT = Path(__file__).resolve().parents[2]  # the app's folder: app.py sits here
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
@@ -74,32 +73,15 @@ def proc_status(pid: int) -> tuple[float, int]:
 
 
 def plain_loop(preset: str, seconds: float) -> float:
-    """Samples per second of a plain loop: index slicing, Adam, loss.item() per step (a live
-    curve needs it) and a test evaluation per epoch, as the trainer does."""
+    """Samples per second of the plain loop (loss read every step, test accuracy every
+    epoch, as the trainer does) on the CPU, one thread, for about `seconds`."""
     torch.set_num_threads(1)
-    spec = PRESETS[preset].spec()
-    data = make_data(spec.dataset)
-    torch.manual_seed(spec.train.seed)
-    model = build_model(spec)
-    opt = make_optimizer(spec.train.optimizer, model.parameters(), spec.train.lr)
-    x, y = torch.tensor(data.x_train), torch.tensor(data.y_train)
-    xt, yt = torch.tensor(data.x_test), torch.tensor(data.y_test)
-    bs, n, samples = spec.train.batch_size, len(x), 0
-    start = time.perf_counter()
+    loop = PlainLoop(PRESETS[preset].spec().with_train(device="cpu"))
+    samples, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
-        perm = torch.randperm(n)
-        model.train()
-        for lo in range(0, n, bs):
-            idx = perm[lo:lo + bs]
-            opt.zero_grad(set_to_none=True)
-            loss = torch.nn.functional.cross_entropy(model(x[idx]), y[idx])
-            loss.backward()
-            opt.step()
-            loss.item()
-            samples += len(idx)
-        model.eval()
-        with torch.no_grad():
-            torch.nn.functional.cross_entropy(model(xt), yt).item()
+        loop.train_epoch()
+        loop.test_accuracy()
+        samples += len(loop.x)
     return samples / (time.perf_counter() - start)
 
 
@@ -198,6 +180,8 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}"
     print(f"server pid {server.pid} on {url}; {os.cpu_count()} CPUs; "
           f"load average {os.getloadavg()[0]:.1f}")
+    from playwright.sync_api import sync_playwright
+
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
