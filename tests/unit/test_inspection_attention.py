@@ -124,4 +124,5 @@ def test_reverse_attention_preset_learns_to_look_at_the_mirrored_position():
     result = trainer.evaluate("test")
     assert result["accuracy"] >= 0.95
     _, (amap,) = capture_attention(trainer.model, trainer.x_test)
-    assert mirror_weight(amap.weights) >= 0.5
+    # README states the figure (0.97 after the preset's 10 epochs; 0.965 after these 5).
+    assert mirror_weight(amap.weights) >= 0.9
