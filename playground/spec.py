@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -175,9 +175,6 @@ class Spec:
                      **fields: Any) -> Spec:
         ds = {**self.to_dict()["dataset"], "name": name, "params": params or {}, **fields}
         return Spec.from_dict({**self.to_dict(), "dataset": ds})
-
-    def replace(self, **changes: Any) -> Spec:
-        return replace(self, **changes)
 
 
 def _check_layer(index: int, layer: Any, registry: dict) -> dict[str, Any]:
