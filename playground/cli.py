@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from playground.datakinds import DATA_KINDS
 from playground.datasets import DATASETS
 from playground.errors import SpecError
 from playground.layers import LAYERS, format_shape
@@ -63,7 +64,8 @@ def cmd_layers(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_datasets(args: argparse.Namespace, out: TextIO) -> int:
-    """List every dataset with its kind and parameters, straight from the registry."""
+    """List every dataset with its kind, the layer categories that fit it and its
+    parameters, straight from the registries."""
     from playground.datasets import dataset_info
     from playground.spec import DatasetSpec
 
@@ -73,15 +75,18 @@ def cmd_datasets(args: argparse.Namespace, out: TextIO) -> int:
         json.dump([{"name": d.name, "kind": d.kind, "description": d.description,
                     "source": d.source, "input_shape": list(infos[d.name].input_shape),
                     "classes": infos[d.name].num_classes,
+                    "layer_categories": list(DATA_KINDS[d.kind].layer_categories),
                     "params": [p.describe() for p in d.params]}
                    for d in DATASETS.values()], out, indent=2)
         out.write("\n")
         return 0
     for ds in DATASETS.values():
         info = infos[ds.name]
+        fits = ", ".join(DATA_KINDS[ds.kind].layer_categories)
         out.write(f"{ds.name} ({ds.kind}; input {format_shape(info.input_shape)}, "
                   f"{info.num_classes} classes by default; {ds.source})\n"
-                  f"{_wrap(ds.description)}\n")
+                  f"{_wrap(ds.description)}\n"
+                  f"{_wrap('layers that fit: ' + fits)}\n")
         for p in ds.params:
             out.write(_param_line(p) + "\n")
     return 0

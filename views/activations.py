@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from playground.datakinds import DATA_KINDS
 from playground.ui.activations_view import render_views
 from playground.ui.inputs import choose_input
 from playground.ui.state import get_spec, require_runner
@@ -26,7 +27,7 @@ view = controls[0].segmented_control(
     help="Layers: what each layer outputs for the chosen input. Health: dead and saturated "
          "units, activation histograms and gradient norms per layer.") or "Layers"
 per_input = False
-if data.info.kind == "image" and view == "Layers":
+if DATA_KINDS[data.info.kind].input_form == "image" and view == "Layers":
     per_input = controls[1].toggle(
         "Filters per input channel", key="activations_per_input",
         help="Deeper filters read several input channels; show each slice instead of "

@@ -3,6 +3,7 @@ formed during training; for recurrent layers, the hidden state and gates over ti
 
 import streamlit as st
 
+from playground.datasets import DATASETS
 from playground.inspection.attention import (
     AttentionRecorder,
     attention_sites,
@@ -37,6 +38,7 @@ if chosen is None:
 x, target = chosen
 tokens = [info.vocab[int(i)] for i in x]
 running = runner.running
+mirror = DATASETS[info.name].attention_pattern == "mirror"  # the task's own attention, measured
 
 
 @st.fragment(run_every=1.5 if running else None)
@@ -52,9 +54,9 @@ def maps_and_states() -> None:
         st.header("Attention maps")
         overall = view.test_set_scores(model, data)
         for amap, whole in zip(maps, overall, strict=True):
-            view.show_attention_layer(amap, whole, tokens, info.name == "reverse")
+            view.show_attention_layer(amap, whole, tokens, mirror)
         recorder = runner.on_step if isinstance(runner.on_step, AttentionRecorder) else None
-        view.show_history(recorder, info.vocab, info.name == "reverse")
+        view.show_history(recorder, info.vocab, mirror)
     traces = trace_recurrent(model, x)
     if traces:
         st.header("Recurrent layers over time")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from playground.datakinds import DATA_KINDS
 from playground.errors import SpecError
 from playground.shapes import analyze
 from playground.ui import attributions_view as view
@@ -34,10 +35,11 @@ except SpecError as exc:
     st.error(str(exc))
     st.stop()
 
+kind = DATA_KINDS[data.info.kind]
 tabs = ["Explain this input", "Compare methods"]
-if data.info.kind == "tabular":
+if kind.input_form == "features":  # a few named measurements: rank them over the test set
     tabs.append("Across the dataset")
-if data.info.kind == "2d":
+if kind.plane:
     tabs.append("Over the plane")
 shown = st.segmented_control("View", tabs, default=tabs[0], key="attr_view") or tabs[0]
 

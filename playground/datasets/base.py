@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from playground.datakinds import DATA_KINDS
 from playground.errors import SpecError
 from playground.limits import current_limits
 from playground.params import Param
@@ -29,12 +30,15 @@ class Raw:
 @dataclass(frozen=True)
 class DatasetKind:
     name: str
-    kind: str  # "2d" | "image" | "tabular" | "sequence"
+    kind: str  # a DATA_KINDS key: "2d" | "image" | "tabular" | "sequence"
     description: str
     params: tuple[Param, ...]
     load: Callable[[dict[str, Any], int], Raw]
     standardize: bool = False  # tabular: scale with training-split statistics only
     source: str = "generated"
+    # The attention pattern the task needs, which the attention page measures: "mirror"
+    # (position t reads T−1−t); None when no one pattern is expected.
+    attention_pattern: str | None = None
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
@@ -53,7 +57,7 @@ class DatasetInfo:
 
     @property
     def tokens(self) -> bool:
-        return self.kind == "sequence"
+        return DATA_KINDS[self.kind].tokens
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ DATASETS: dict[str, DatasetKind] = {}
 def register(kind: DatasetKind) -> DatasetKind:
     if kind.name in DATASETS:
         raise ValueError(f"dataset {kind.name!r} registered twice")
+    if kind.kind not in DATA_KINDS:
+        raise ValueError(f"dataset {kind.name!r}: unknown data kind {kind.kind!r}")
     DATASETS[kind.name] = kind
     return kind
 

@@ -86,7 +86,8 @@ register(DatasetKind(
     "reverse", "sequence",
     "Write the sequence backwards: output position t copies input position T−1−t. An "
     "attention layer learns to look at the mirrored position.",
-    (samples_param(2000, high=10000), _length(8), _vocab(8)), _reverse))
+    (samples_param(2000, high=10000), _length(8), _vocab(8)), _reverse,
+    attention_pattern="mirror"))
 register(DatasetKind(
     "sort", "sequence",
     "Output the letters in alphabetical order. Each output position must count how many "

@@ -7,11 +7,15 @@ failing card say so, and nothing is silently dropped.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from playground.datasets import DATASETS, make_data
+from playground.datakinds import DATA_KINDS
+from playground.datasets import DATASETS, Data, make_data
 from playground.errors import SpecError
 from playground.layers import format_shape
 from playground.spec import DATASET_FIELDS, DatasetSpec, Spec
@@ -20,8 +24,6 @@ from playground.ui.widgets import param_form
 from playground.viz.data import image_grid, pick_examples, scatter_2d
 from playground.viz.tables import sequence_frame, tabular_frame
 
-KIND_LABELS = {"2d": "2D points", "image": "images", "tabular": "table", "sequence": "sequence"}
-_KIND_ORDER = ("2d", "image", "tabular", "sequence")
 _SEEN, _GEN = "build.dataset_seen", "build.dataset_gen"
 
 
@@ -35,11 +37,13 @@ def _generation(dataset: DatasetSpec) -> int:
 
 
 def ordered_datasets() -> list[str]:
-    """Dataset names grouped by kind (2D, images, tables, sequences), then by name."""
-    def rank(name: str) -> tuple[int, str]:
-        kind = DATASETS[name].kind
-        return (_KIND_ORDER.index(kind) if kind in _KIND_ORDER else len(_KIND_ORDER), name)
-    return sorted(DATASETS, key=rank)
+    """Dataset names grouped by kind in the data-kind registry's order, then by name."""
+    kinds = list(DATA_KINDS)
+    return sorted(DATASETS, key=lambda name: (kinds.index(DATASETS[name].kind), name))
+
+
+def _kind_label(name: str) -> str:
+    return f"{name} ({DATA_KINDS[DATASETS[name].kind].label})"
 
 
 def render_dataset_picker(spec: Spec) -> None:
@@ -48,7 +52,7 @@ def render_dataset_picker(spec: Spec) -> None:
     gen = _generation(spec.dataset)
     name = st.selectbox("Dataset", ordered_datasets(),
                         index=ordered_datasets().index(spec.dataset.name), key=f"ds.{gen}.name",
-                        format_func=lambda n: f"{n} ({KIND_LABELS.get(DATASETS[n].kind, '')})")
+                        format_func=_kind_label)
     kind = DATASETS[name]
     st.caption(kind.description + (f" Source: {kind.source}." if kind.source != "generated"
                                    else ""))
@@ -76,28 +80,45 @@ def _apply(spec: Spec, name: str, params: dict[str, Any], fields: dict[str, Any]
     st.rerun()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _preview(name: str, params_json: str, test_fraction: float, seed: int) -> tuple[str, Any]:
-    """("figure", go.Figure) or ("table", DataFrame) for a dataset; cached on plain values
-    so a rerun that did not touch the dataset builds nothing."""
-    data = make_data(DatasetSpec(name, json.loads(params_json), test_fraction, seed))
+def _scatter(data: Data) -> go.Figure:
     info = data.info
-    if info.kind == "2d":
-        return "figure", scatter_2d(data.x_train, data.y_train, info.class_names,
-                                    info.feature_names or ("x", "y"))
-    if info.kind == "image":
-        k = info.num_classes
-        columns = k if k >= 5 else k * max(1, 8 // k)  # one class per column where it fits
-        idx = pick_examples(data.y_train, per_class=-(-3 * columns // k), limit=3 * columns)
-        return "figure", image_grid(data.x_train[idx], data.y_train[idx], info.class_names,
-                                    columns=columns)
-    if info.kind == "sequence":
-        return "table", sequence_frame(data.x_train, data.y_train, info.vocab,
-                                       info.class_names)
+    names = DATA_KINDS[info.kind].feature_names(info.input_shape[0], info.feature_names)
+    return scatter_2d(data.x_train, data.y_train, info.class_names, names)
+
+
+def _images(data: Data) -> go.Figure:
+    k = data.info.num_classes
+    columns = k if k >= 5 else k * max(1, 8 // k)  # one class per column where it fits
+    idx = pick_examples(data.y_train, per_class=-(-3 * columns // k), limit=3 * columns)
+    return image_grid(data.x_train[idx], data.y_train[idx], data.info.class_names,
+                      columns=columns)
+
+
+def _tokens(data: Data) -> pd.DataFrame:
+    return sequence_frame(data.x_train, data.y_train, data.info.vocab, data.info.class_names)
+
+
+def _table(data: Data) -> pd.DataFrame:
     x = data.x_train
     if data.mean is not None and data.std is not None:  # show measurements, not z-scores
         x = x * data.std + data.mean
-    return "table", tabular_frame(x, data.y_train, info.feature_names, info.class_names)
+    return tabular_frame(x, data.y_train, data.info.feature_names, data.info.class_names)
+
+
+# DataKind.preview -> what draws it; a table preview also says what its cells hold.
+PREVIEWS: dict[str, Callable[[Data], go.Figure | pd.DataFrame]] = {
+    "scatter": _scatter, "images": _images, "tokens": _tokens, "table": _table}
+_TABLE_CAPTIONS = {"tokens": "inputs and targets as tokens",
+                   "table": "measurements before standardisation"}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _preview(name: str, params_json: str, test_fraction: float, seed: int
+             ) -> go.Figure | pd.DataFrame:
+    """The figure or table the dataset's kind previews with; cached on plain values so a
+    rerun that did not touch the dataset builds nothing."""
+    data = make_data(DatasetSpec(name, json.loads(params_json), test_fraction, seed))
+    return PREVIEWS[DATA_KINDS[data.info.kind].preview](data)
 
 
 def render_dataset_preview(spec: Spec) -> None:
@@ -105,8 +126,8 @@ def render_dataset_preview(spec: Spec) -> None:
     ds = spec.dataset
     try:
         data = make_data(ds)
-        what, preview = _preview(ds.name, json.dumps(ds.params, sort_keys=True),
-                                 float(ds.test_fraction), int(ds.seed))
+        preview = _preview(ds.name, json.dumps(ds.params, sort_keys=True),
+                           float(ds.test_fraction), int(ds.seed))
     except SpecError as exc:
         st.error(str(exc))
         return
@@ -114,11 +135,10 @@ def render_dataset_preview(spec: Spec) -> None:
     names = ", ".join(info.class_names[:10]) + (" …" if info.num_classes > 10 else "")
     st.caption(f"{len(data.x_train):,} training and {len(data.x_test):,} test examples · "
                f"input {format_shape(info.input_shape)} · {info.num_classes} classes: {names}")
-    if what == "figure":
+    if isinstance(preview, go.Figure):
         st.plotly_chart(preview, key="dataset_preview", config={"displayModeBar": False})
     else:
         st.dataframe(preview, hide_index=True, height=min(420, 38 + 35 * len(preview)))
-        label = "inputs and targets as tokens" if info.kind == "sequence" else \
-            "measurements before standardisation"
+        label = _TABLE_CAPTIONS[DATA_KINDS[info.kind].preview]
         st.caption(f"First {len(preview)} training examples ({label}).")
 

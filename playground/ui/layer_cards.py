@@ -13,8 +13,10 @@ from typing import Any
 
 import streamlit as st
 
+from playground.datakinds import DATA_KINDS, DataKind
+from playground.datasets import DATASETS
 from playground.errors import SpecError
-from playground.layers import LAYERS, format_shape
+from playground.layers import CATEGORIES, LAYERS, format_shape
 from playground.shapes import ShapeReport
 from playground.spec import Spec
 from playground.ui.state import get_spec, set_spec
@@ -22,8 +24,6 @@ from playground.ui.widgets import param_form
 
 _IDS, _SEEN, _NEXT = "build.layer_ids", "build.layers_seen", "build.next_layer_id"
 _ERROR = "build.layer_error"
-CATEGORY_ORDER = ("dense", "activation", "convolution", "pooling", "shape", "normalization",
-                  "regularization", "embedding", "recurrent", "attention", "sequence")
 
 Pair = tuple[int, dict[str, Any]]  # (layer id, layer dict)
 
@@ -110,20 +110,21 @@ def duplicate_layer(layer_id: int) -> None:
     _commit(spec, pairs)
 
 
-def ordered_kinds() -> list[str]:
-    """Layer kinds grouped by category (the builder's menu order), then by name."""
-    def rank(name: str) -> tuple[int, str, str]:
-        cat = LAYERS[name].category
-        pos = CATEGORY_ORDER.index(cat) if cat in CATEGORY_ORDER else len(CATEGORY_ORDER)
-        return pos, cat, name
-    return sorted(LAYERS, key=rank)
+def ordered_kinds(data: DataKind) -> list[str]:
+    """The layer kinds that fit the data, grouped by category in the category registry's
+    order (the builder's menu order), then by name."""
+    categories = list(CATEGORIES)
+    return sorted((k for k in LAYERS if data.fits(k)),
+                  key=lambda k: (categories.index(LAYERS[k].category), k))
 
 
 def render_add_layer(spec: Spec) -> None:
-    """Kind (grouped by category, with its description) and position, then Add."""
+    """Kind (those that fit the dataset, grouped by category, with its description) and
+    position, then Add."""
     n = len(spec.layers)
     left, right = st.columns(2)
-    kind = left.selectbox("Layer kind", ordered_kinds(), key="add.kind",
+    data = DATA_KINDS[DATASETS[spec.dataset.name].kind]
+    kind = left.selectbox("Layer kind", ordered_kinds(data), key="add.kind",
                           format_func=lambda k: f"{LAYERS[k].category} · {k}",
                           help="Kinds are grouped by category.")
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from playground.datakinds import DATA_KINDS
 from playground.datasets import Data
 from playground.inspection.plane import plane_grid, predict_plane
 from playground.metrics import (
@@ -142,44 +143,57 @@ def _confusion(pred: np.ndarray, data: Data) -> None:
         f"{data.info.class_names[i]} {r:.0%}" for i, r in enumerate(recall) if r == r))
 
 
-def render_predictions(runner: Runner, snap: Snapshot, data: Data) -> None:
-    """The view that fits the dataset: boundary (2D), images, confusion matrix, sequences."""
-    kind = data.info.kind
-    if kind == "2d":
-        _boundary(runner, snap, data)
-        return
+def _images_view(runner: Runner, snap: Snapshot, data: Data) -> None:
     pred = _test_predictions(runner, snap, data)
-    if kind == "image":
-        left, right = st.columns([3, 2])
-        n = min(IMAGES_SHOWN, len(pred))
-        with left:
-            st.plotly_chart(prediction_grid(data.x_test[:n], data.y_test[:n], pred[:n],
-                                            data.info.class_names), key="live.images")
-        with right:
-            _confusion(pred, data)
-    elif kind == "sequence":
-        n = min(SEQUENCES_SHOWN, len(pred))
-        a, b = st.columns(2)
-        if data.info.task == "tokens":
-            a.metric("Per-token test accuracy", f"{accuracy(data.y_test, pred):.1%}",
-                     help="Output positions predicted right.")
-            b.metric("Per-sequence test accuracy",
-                     f"{sequence_accuracy(data.y_test, pred):.1%}",
-                     help="Sequences with every output token right.")
-        else:
-            a.metric("Test accuracy", f"{accuracy(data.y_test, pred):.1%}",
-                     help="Sequences given the right label.")
-        st.plotly_chart(sequence_table(data.x_test[:n], data.y_test[:n], pred[:n],
-                                       data.info.vocab, data.info.class_names),
-                        key="live.sequences")
+    left, right = st.columns([3, 2])
+    n = min(IMAGES_SHOWN, len(pred))
+    with left:
+        st.plotly_chart(prediction_grid(data.x_test[:n], data.y_test[:n], pred[:n],
+                                        data.info.class_names), key="live.images")
+    with right:
+        _confusion(pred, data)
+
+
+def _tokens_view(runner: Runner, snap: Snapshot, data: Data) -> None:
+    pred = _test_predictions(runner, snap, data)
+    n = min(SEQUENCES_SHOWN, len(pred))
+    a, b = st.columns(2)
+    if data.info.task == "tokens":
+        a.metric("Per-token test accuracy", f"{accuracy(data.y_test, pred):.1%}",
+                 help="Output positions predicted right.")
+        b.metric("Per-sequence test accuracy",
+                 f"{sequence_accuracy(data.y_test, pred):.1%}",
+                 help="Sequences with every output token right.")
     else:
-        left, right = st.columns([3, 2])
-        with left:
-            _confusion(pred, data)
-        right.markdown("**Reading the confusion matrix.** Each row is a true class, each "
-                       "column the class the network predicted. A perfect model puts every "
-                       "example on the diagonal; a count off the diagonal is a mistake, and "
-                       "its place says which classes the network confuses.")
+        a.metric("Test accuracy", f"{accuracy(data.y_test, pred):.1%}",
+                 help="Sequences given the right label.")
+    st.plotly_chart(sequence_table(data.x_test[:n], data.y_test[:n], pred[:n],
+                                   data.info.vocab, data.info.class_names),
+                    key="live.sequences")
+
+
+def _confusion_view(runner: Runner, snap: Snapshot, data: Data) -> None:
+    pred = _test_predictions(runner, snap, data)
+    left, right = st.columns([3, 2])
+    with left:
+        _confusion(pred, data)
+    right.markdown("**Reading the confusion matrix.** Each row is a true class, each "
+                   "column the class the network predicted. A perfect model puts every "
+                   "example on the diagonal; a count off the diagonal is a mistake, and "
+                   "its place says which classes the network confuses.")
+
+
+# DataKind.prediction_view -> what draws it.
+PREDICTION_VIEWS: dict[str, Callable[[Runner, Snapshot, Data], None]] = {
+    "boundary": _boundary, "images": _images_view, "confusion": _confusion_view,
+    "tokens": _tokens_view}
+_BESIDE_CURVES = {"boundary"}  # square plots that fit beside one column of curves
+
+
+def render_predictions(runner: Runner, snap: Snapshot, data: Data) -> None:
+    """The view of the predictions that fits the data kind: the decision boundary (2D),
+    images, a confusion matrix or sequences."""
+    PREDICTION_VIEWS[DATA_KINDS[data.info.kind].prediction_view](runner, snap, data)
 
 
 def render_live_view(runner: Runner, spec: Spec) -> None:
@@ -197,7 +211,7 @@ def render_live_view(runner: Runner, spec: Spec) -> None:
         if snap.diverged:
             render_divergence(snap, spec)
         data = runner.trainer.data  # read-only arrays, safe outside the lock
-        if data.info.kind == "2d":
+        if DATA_KINDS[data.info.kind].prediction_view in _BESIDE_CURVES:
             left, right = st.columns([1, 1])
             with left:
                 render_curves(snap, columns=1)

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from playground.datakinds import DATA_KINDS
 from playground.datasets import DATASETS
 from playground.devices import describe_device, resolve_device
 from playground.errors import SpecError
@@ -76,7 +77,7 @@ def render_sidebar() -> None:
         if notice := pop_notice():
             st.warning(notice)
         st.markdown("**Current model**")
-        kind = DATASETS[spec.dataset.name].kind
+        kind = DATA_KINDS[DATASETS[spec.dataset.name].kind].label
         try:
             report = analyze(spec)
         except SpecError as exc:

@@ -128,6 +128,23 @@ def test_changing_dataset_keeps_layers_and_reports_the_misfit():
     assert any("flatten" in e.value for e in at.error)
 
 
+def _offered(at: AppTest) -> list[str]:
+    return [option.split(" · ")[-1] for option in at.selectbox(key="add.kind").options]
+
+
+def test_layer_picker_offers_only_kinds_that_fit_the_data():
+    at = _build(PRESETS["brackets_lstm"].spec())
+    assert "lstm" in _offered(at) and "embedding" in _offered(at)
+    assert "conv2d" not in _offered(at)
+    at.selectbox(key="add.kind").set_value("lstm").run()
+    _widget(at.selectbox, ".name").set_value("digits").run()  # the chosen lstm stops fitting
+    assert not at.exception
+    offered = _offered(at)
+    assert "lstm" not in offered and "self_attention" not in offered
+    assert "conv2d" in offered and at.selectbox(key="add.kind").value in offered
+    assert any(layer["type"] == "lstm" for layer in _spec(at).layers)  # nothing dropped
+
+
 @pytest.mark.parametrize("preset, kind", [("digits_cnn", "figure"), ("wine_mlp", "table"),
                                           ("reverse_attention", "table")])
 def test_dataset_previews(preset, kind):

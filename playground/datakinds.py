@@ -1,0 +1,101 @@
+"""The data-kind registry: what the app does differently for each kind of dataset.
+
+A dataset's `kind` ("2d", "image", "tabular", "sequence") decides how it is previewed, which
+inputs an inspection page offers, what the Train page shows of the predictions and which
+layers the builder offers. Pages look these facts up here instead of branching on kind
+strings or dataset names, so a new kind (generative, text, regression) is one entry here plus
+any view it names that does not exist yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from playground.layers import LAYERS
+
+# Ways to choose an input to inspect (`DataKind.input_pickers`). TEST_SPLIT is a test example
+# by index, by class or among the misclassified; the others make a new input.
+TEST_SPLIT = "test split"
+POINT = "point"  # a point on the plane, from two sliders
+DRAWING = "drawing"  # drawn on a canvas
+UPLOAD = "upload"  # an uploaded picture
+TYPED = "typed"  # a typed sequence of tokens
+
+# Layer categories that fit any data once it is a vector of features.
+_VECTOR = ("dense", "activation", "shape", "normalization", "regularization")
+
+
+@dataclass(frozen=True)
+class DataKind:
+    """Everything that depends on the kind of data, declared once.
+
+    name: the `DatasetKind.kind` string.
+    label: shown after a dataset's name in the picker, e.g. "xor (2D points)".
+    input_form: what one example is: "point" (on the plane, so anything can be drawn over
+        the plane), "image" (C, H, W), "features" (a row of measurements) or "tokens" (ids).
+    noun: what a learner calls one example ("sample", "row").
+    preview: the build page's data preview: "scatter" or "images" (playground.viz.data),
+        "tokens" or "table" (playground.viz.tables).
+    input_pickers: the ways to choose an input to inspect, in menu order.
+    prediction_view: the Train page's view of the predictions: "boundary", "images" (grid
+        and confusion matrix), "confusion" or "tokens".
+    layer_categories: the layer categories (playground.layers.CATEGORIES) that make sense
+        on this data; the builder offers only their kinds.
+    axis_names: names of the input features when the kind fixes them (x, y on the plane).
+    """
+
+    name: str
+    label: str
+    input_form: str
+    noun: str
+    preview: str
+    input_pickers: tuple[str, ...]
+    prediction_view: str
+    layer_categories: tuple[str, ...]
+    axis_names: tuple[str, ...] = ()
+
+    @property
+    def tokens(self) -> bool:
+        """Inputs are token ids, which only an embedding layer reads."""
+        return self.input_form == "tokens"
+
+    @property
+    def plane(self) -> bool:
+        """Inputs are points on a plane, so boundaries and maps over it can be drawn."""
+        return self.input_form == "point"
+
+    def fits(self, layer: str) -> bool:
+        """Whether the builder offers layer kind `layer` for this data."""
+        return LAYERS[layer].category in self.layer_categories
+
+    def feature_names(self, n: int, given: Sequence[str] = ()) -> tuple[str, ...]:
+        """Names of the `n` input features: the dataset's own (`given`), else the kind's
+        axis names, else "feature 0", "feature 1", …"""
+        if given:
+            return tuple(given)
+        if len(self.axis_names) == n:
+            return self.axis_names
+        return tuple(f"feature {i}" for i in range(n))
+
+
+# The order here is the dataset picker's order.
+DATA_KINDS: dict[str, DataKind] = {}
+
+
+def register(kind: DataKind) -> DataKind:
+    if kind.name in DATA_KINDS:
+        raise ValueError(f"data kind {kind.name!r} registered twice")
+    DATA_KINDS[kind.name] = kind
+    return kind
+
+
+register(DataKind("2d", "2D points", "point", "sample", "scatter", (TEST_SPLIT, POINT),
+                  "boundary", _VECTOR, axis_names=("x", "y")))
+register(DataKind("image", "images", "image", "sample", "images",
+                  (TEST_SPLIT, DRAWING, UPLOAD), "images",
+                  (*_VECTOR, "convolution", "pooling")))
+register(DataKind("tabular", "table", "features", "row", "table", (TEST_SPLIT,), "confusion",
+                  _VECTOR))
+register(DataKind("sequence", "sequence", "tokens", "sample", "tokens", (TEST_SPLIT, TYPED),
+                  "tokens", (*_VECTOR, "sequence", "recurrent", "attention")))
