@@ -27,6 +27,7 @@ class Param:
     max: float | None = None
     choices: tuple[Any, ...] | None = None
     log: bool = False  # a log-scale control suits values spanning decades (lr, penalties)
+    live: bool = False  # a change applies to a running model, without new weights
 
     def check(self, value: Any, where: str) -> Any:
         """Return `value` coerced to this parameter's type, or raise SpecError naming `where`."""

@@ -7,6 +7,7 @@ calls `Trainer.step()` under the lock, and pages read copies through `snapshot()
 from __future__ import annotations
 
 import copy
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from torch import nn
 
 from playground.errors import SpecError
 from playground.limits import current_limits
+from playground.spec import Spec
 from playground.trainer import Trainer
 
 _SLOTS_LOCK = threading.Lock()
@@ -28,6 +30,16 @@ def job_slots(max_jobs: int) -> threading.BoundedSemaphore:
     """The server-wide cap on concurrent training threads (one semaphore per cap value)."""
     with _SLOTS_LOCK:
         return _SLOTS.setdefault(max_jobs, threading.BoundedSemaphore(max_jobs))
+
+
+@dataclass(frozen=True)
+class ModelKey:
+    """Names one state of one model: `run_id` is new for every fresh set of weights and
+    `version` grows with every update, so results derived from a model can be keyed by it
+    across resets and rebuilds."""
+
+    run_id: str
+    version: int
 
 
 @dataclass(frozen=True)
@@ -44,7 +56,7 @@ class Snapshot:
     samples_per_second: float
     device: str
     lr: float
-    version: int  # bumps whenever the weights change; a cache key for derived views
+    key: ModelKey  # which weights this snapshot describes; a cache key for derived views
     diverged: str | None
     message: str | None
     done: bool
@@ -63,6 +75,7 @@ class Runner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._slot: threading.BoundedSemaphore | None = None
+        self.run_id = secrets.token_urlsafe(16)  # unguessable: it may travel in a URL
         self.version = 0
         self.message: str | None = None
         self._clock: tuple[float, int, float | None, int] | None = None  # wall-clock rate
@@ -122,9 +135,14 @@ class Runner:
                 return str(exc)
         return None
 
-    def set_lr(self, lr: float) -> None:
+    def retarget(self, spec: Spec) -> None:
+        """Apply live setting changes (learning rate, epoch budget) between two steps."""
         with self.lock:
-            self.trainer.set_lr(lr)
+            self.trainer.retarget(spec)
+
+    @property
+    def key(self) -> ModelKey:
+        return ModelKey(self.run_id, self.version)
 
     @contextmanager
     def holding(self):
@@ -132,14 +150,14 @@ class Runner:
         with self.lock:
             yield self.trainer
 
-    def model_copy(self) -> tuple[nn.Module, int]:
-        """A detached copy of the current model and its version, for inspection that must not
+    def model_copy(self) -> tuple[nn.Module, ModelKey]:
+        """A detached copy of the current model and its key, for inspection that must not
         disturb (or be disturbed by) training."""
         with self.lock:
             model = copy.deepcopy(self.trainer.model)
-            version = self.version
+            key = self.key
         model.eval()
-        return model, version
+        return model, key
 
     def snapshot(self) -> Snapshot:
         with self.lock:
@@ -155,7 +173,7 @@ class Runner:
                 samples_per_second=t.samples_per_second,
                 device=t.device_label,
                 lr=t.lr,
-                version=self.version,
+                key=self.key,
                 diverged=t.diverged,
                 message=self.message,
                 done=t.done,

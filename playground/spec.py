@@ -23,9 +23,10 @@ TRAIN_PARAMS: tuple[Param, ...] = (
     Param("optimizer", str, "adam", "How weights move along the gradient.",
           choices=("sgd", "momentum", "adam", "adamw")),
     Param("lr", float, 0.01, "Learning rate: the size of each update step.",
-          min=1e-6, max=10.0, log=True),
+          min=1e-6, max=10.0, log=True, live=True),
     Param("batch_size", int, 32, "Examples per gradient step.", min=1, max=4096),
-    Param("epochs", int, 20, "Passes over the training set in the budget.", min=1, max=1000),
+    Param("epochs", int, 20, "Passes over the training set in the budget.", min=1, max=1000,
+          live=True),
     Param("loss", str, "cross_entropy", "What the network is trained to minimise.",
           choices=("cross_entropy",)),
     Param("l1", float, 0.0, "L1 penalty on weights: pushes weights to exactly zero.",
@@ -175,6 +176,17 @@ class Spec:
                      **fields: Any) -> Spec:
         ds = {**self.to_dict()["dataset"], "name": name, "params": params or {}, **fields}
         return Spec.from_dict({**self.to_dict(), "dataset": ds})
+
+
+def only_live_changes(old: Spec, new: Spec) -> bool:
+    """Whether `new` differs from `old` at most in settings a running model can take on
+    (those whose descriptor is `live`), so the weights can be kept."""
+    a, b = old.to_dict(), new.to_dict()
+    for d in (a, b):
+        for p in TRAIN_PARAMS:
+            if p.live:
+                d["train"].pop(p.name)
+    return a == b
 
 
 def _check_layer(index: int, layer: Any, registry: dict) -> dict[str, Any]:

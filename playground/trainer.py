@@ -18,7 +18,7 @@ from playground.devices import describe_device, resolve_device
 from playground.errors import SpecError
 from playground.rng import RandomStream
 from playground.shapes import validate
-from playground.spec import Spec
+from playground.spec import Spec, only_live_changes
 
 SNAPSHOT_EVERY = 25  # steps between copies of the weights kept for divergence recovery
 
@@ -98,7 +98,6 @@ class Trainer:
         )
         self.optimizer = make_optimizer(spec.train.optimizer, self.model.parameters(),
                                         spec.train.lr)
-        self.lr = spec.train.lr
         self._generator = torch.Generator().manual_seed(spec.train.seed)
         # Dropout masks come from this run's own stream, so other sessions cannot shift them.
         self._stream = RandomStream(spec.train.seed, self.device)
@@ -138,11 +137,19 @@ class Trainer:
     def samples_per_second(self) -> float:
         return self.samples_seen / self.train_seconds if self.train_seconds else 0.0
 
-    def set_lr(self, lr: float) -> None:
-        """Change the learning rate live, keeping weights and optimizer state."""
-        self.lr = lr
+    @property
+    def lr(self) -> float:
+        return self.spec.train.lr
+
+    def retarget(self, spec: Spec) -> None:
+        """Take on a spec that differs only in live settings (learning rate, epoch budget),
+        keeping weights and optimizer state; the spec is the one home of both."""
+        if not only_live_changes(self.spec, spec):
+            raise ValueError("retarget() takes only live setting changes; build a new Trainer "
+                             "for anything else")
+        self.spec = spec
         for group in self.optimizer.param_groups:
-            group["lr"] = lr
+            group["lr"] = spec.train.lr
 
     def step(self) -> StepResult:
         """Train on one batch; at the end of an epoch evaluate and record it."""

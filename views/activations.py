@@ -16,10 +16,10 @@ spec = get_spec()
 runner = require_runner()
 
 data = runner.trainer.data
-model, version = runner.model_copy()
+model, model_key = runner.model_copy()
 
 with st.container(border=True):
-    chosen = choose_input(data, model, key="activations", version=version)
+    chosen = choose_input(data, model, key="activations", model_key=model_key)
 
 controls = st.columns([2, 2, 3])
 view = controls[0].segmented_control(

@@ -19,18 +19,18 @@ runner = require_runner()
 
 data = runner.trainer.data
 report = analyze(spec)
-model, version = runner.model_copy()
+model, model_key = runner.model_copy()
 if runner.snapshot().step == 0:
     st.info("This model is untrained: its attributions explain random weights. Train it on "
             "the Train page first for explanations worth reading.")
 
 with st.container(border=True):
-    chosen = choose_input(data, model, key="attributions", version=version)
+    chosen = choose_input(data, model, key="attributions", model_key=model_key)
 
 try:
     with st.container(border=True):
         request = view.choose_request(model, data, report, chosen)
-    mean = view.data_mean(model, data, report, version)
+    mean = view.data_mean(model, data, report, model_key)
 except SpecError as exc:
     st.error(str(exc))
     st.stop()
@@ -44,10 +44,10 @@ if kind.plane:
 shown = st.segmented_control("View", tabs, default=tabs[0], key="attr_view") or tabs[0]
 
 if shown == "Explain this input":
-    view.show_one(model, version, data, chosen, request, mean)
+    view.show_one(model, model_key, data, chosen, request, mean)
 elif shown == "Compare methods":
-    view.show_compare(model, version, data, report, chosen, request, mean)
+    view.show_compare(model, model_key, data, report, chosen, request, mean)
 elif shown == "Across the dataset":
-    view.show_dataset(model, version, data, request, mean)
+    view.show_dataset(model, model_key, data, request, mean)
 else:
-    view.show_plane(model, version, data, chosen, request, mean)
+    view.show_plane(model, model_key, data, chosen, request, mean)

@@ -1,7 +1,7 @@
 """The Activations page's views: neurons over the plane, per-layer maps and bars, health.
 
 Everything shown is computed from a copy of the session's model (`Runner.model_copy`), so
-looking never disturbs a run; results are kept per (model version, input) in the session.
+looking never disturbs a run; results are kept per (model state, input) in the session's cache.
 While training runs the views sit in a fragment that redraws every second.
 """
 
@@ -26,9 +26,10 @@ from playground.inspection.health import LayerHealth, gradient_norms, histogram,
 from playground.inspection.plane import PlaneGrid, plane_grid
 from playground.inspection.receptive import ReceptiveField, describe_receptive, receptive_fields
 from playground.layers import LAYERS, format_shape
-from playground.runner import Runner
+from playground.runner import ModelKey, Runner
 from playground.shapes import LayerRow
 from playground.ui.inputs import ChosenInput
+from playground.ui.state import derived
 from playground.viz.activations import (
     activation_bars,
     filters_figure,
@@ -57,9 +58,9 @@ ATTACHED = ("activation", "regularization", "normalization")  # belong to the la
 
 @dataclass(frozen=True)
 class Inspection:
-    """Everything the views draw for one model version and one input."""
+    """Everything the views draw for one model state and one input."""
 
-    version: int
+    key: ModelKey
     rows: tuple[LayerRow, ...]
     single: list[LayerActivation]  # the chosen input, batch of one
     batch: list[LayerActivation]  # a slice of the test split, for health
@@ -75,15 +76,14 @@ def _digest(x: np.ndarray) -> str:
 
 def inspect(runner: Runner, chosen: ChosenInput) -> Inspection:
     """Capture all layers for the chosen input (and the plane, and a health batch), cached
-    per model version and input so a rerun or an idle poll costs nothing."""
-    cache: dict = st.session_state.setdefault(_CACHE, {})
-    with runner.holding() as trainer:  # one consistent moment: weights, version, gradients
-        version = runner.version
-        # the spec tells a reset or rebuilt runner apart even if Python reuses the id
-        key = (id(runner), trainer.spec.to_json(), version, _digest(chosen.x))
-        if key in cache:
-            return cache[key]
-        model, _ = runner.model_copy()
+    per model state and input so a rerun or an idle poll costs nothing."""
+    return derived(_CACHE, (runner.key, _digest(chosen.x)), lambda: _capture(runner, chosen),
+                   keep=_CACHE_SIZE)
+
+
+def _capture(runner: Runner, chosen: ChosenInput) -> Inspection:
+    with runner.holding() as trainer:  # one consistent moment: weights, key, gradients
+        model, key = runner.model_copy()
         grads = gradient_norms(trainer.model)
         rows, data = trainer.report.rows, trainer.data
     kinds = [r.kind for r in rows]
@@ -95,11 +95,7 @@ def inspect(runner: Runner, chosen: ChosenInput) -> Inspection:
     if data.info.kind == "2d":
         grid = plane_grid(data.x_train, PLANE_RESOLUTION)
         plane = capture_plane(model, grid, kinds)
-    result = Inspection(version, tuple(rows), single, batch, grads, weights, plane, grid)
-    while len(cache) >= _CACHE_SIZE:
-        cache.pop(next(iter(cache)))
-    cache[key] = result
-    return result
+    return Inspection(key, tuple(rows), single, batch, grads, weights, plane, grid)
 
 
 def layer_label(row: LayerRow) -> str:

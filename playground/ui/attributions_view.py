@@ -1,15 +1,16 @@
 """The Attributions page's controls and views: method, parameters, target and baseline
 chosen from the registry; one input explained; methods compared; dataset or plane views.
 
-Results are cached in session state by model version and request, so reruns caused by
-other widgets do not recompute them.
+Results are cached in the session's cache by model key and request, so reruns caused by
+other widgets do not recompute them, and a reset or rebuilt model never sees another's.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import streamlit as st
@@ -33,12 +34,15 @@ from playground.datasets import Data
 from playground.errors import SpecError
 from playground.inspection.plane import plane_grid
 from playground.layers import LAYERS
+from playground.runner import ModelKey
 from playground.shapes import ShapeReport
 from playground.ui.inputs import ChosenInput
+from playground.ui.state import derived
 from playground.ui.widgets import param_form
 from playground.viz import attributions as viz
 
-_CACHE = "attr_cache"
+T = TypeVar("T")
+_CACHE = "attributions"
 _CACHE_SIZE = 24
 PLANE_RESOLUTION = 40
 DATASET_ROWS = 300  # test rows averaged for the dataset-wide view
@@ -57,15 +61,10 @@ class Request:
     position: int | None
 
 
-def _cached(key: tuple, compute):
-    """Compute once per key in this session (a small LRU in session state)."""
-    cache: dict = st.session_state.setdefault(_CACHE, {})
-    digest = hashlib.sha1(repr(key).encode()).hexdigest()
-    if digest not in cache:
-        cache[digest] = compute()
-        while len(cache) > _CACHE_SIZE:
-            cache.pop(next(iter(cache)))
-    return cache[digest]
+def _cached(key: tuple, compute: Callable[[], T]) -> T:
+    """Compute once per key (which starts with the model's key) in the session's cache."""
+    return derived(_CACHE, hashlib.sha1(repr(key).encode()).hexdigest(), compute,
+                   keep=_CACHE_SIZE)
 
 
 def _class_name(data: Data, c: int) -> str:
@@ -88,12 +87,12 @@ def as_batch(chosen: ChosenInput) -> torch.Tensor:
     return torch.from_numpy(np.array(chosen.x))[None]
 
 
-def data_mean(model: nn.Module, data: Data, report: ShapeReport, version: int
+def data_mean(model: nn.Module, data: Data, report: ShapeReport, model_key: ModelKey
               ) -> torch.Tensor:
     """The "mean" baseline: the training inputs' mean, or the mean embedding for tokens."""
     if data.info.tokens:
         k = embedding_layer(report)
-        return _cached(("mean_emb", data.info.name, version), lambda: mean_embedding(
+        return _cached(("mean_emb", data.info.name, model_key), lambda: mean_embedding(
             model, torch.from_numpy(np.array(data.x_train[:1000])), k))
     return torch.from_numpy(np.ascontiguousarray(data.x_train.mean(0), dtype=np.float32))
 
@@ -194,10 +193,10 @@ def _progress_bar(label: str):
     return bar, lambda f: bar.progress(float(min(max(f, 0.0), 1.0)), text=label)
 
 
-def run_one(model: nn.Module, version: int, x: torch.Tensor, req: Request,
+def run_one(model: nn.Module, model_key: ModelKey, x: torch.Tensor, req: Request,
             mean: torch.Tensor) -> np.ndarray:
     """The request's attributions for one input (cached), shaped like the input."""
-    key = ("one", version, req, x.numpy().tobytes())
+    key = ("one", model_key, req, x.numpy().tobytes())
 
     def compute():
         bar, tick = _progress_bar(f"Running {METHODS[req.method].title}…")
@@ -209,12 +208,12 @@ def run_one(model: nn.Module, version: int, x: torch.Tensor, req: Request,
     return _cached(key, compute)
 
 
-def show_one(model: nn.Module, version: int, data: Data, chosen: ChosenInput, req: Request,
+def show_one(model: nn.Module, model_key: ModelKey, data: Data, chosen: ChosenInput, req: Request,
              mean: torch.Tensor) -> np.ndarray | None:
     """The chosen input explained in the view that fits its data kind."""
     x = as_batch(chosen)
     try:
-        a = run_one(model, version, x, req, mean)
+        a = run_one(model, model_key, x, req, mean)
     except SpecError as exc:
         st.error(str(exc))
         return None
@@ -263,7 +262,7 @@ def _feature_names(data: Data) -> list[str]:
                                                  for i in range(info.input_shape[0])]
 
 
-def show_compare(model: nn.Module, version: int, data: Data, report: ShapeReport,
+def show_compare(model: nn.Module, model_key: ModelKey, data: Data, report: ShapeReport,
                  chosen: ChosenInput, req: Request, mean: torch.Tensor) -> None:
     """Every chosen method on the same input, and how far their rankings agree."""
     info = data.info
@@ -288,7 +287,7 @@ def show_compare(model: nn.Module, version: int, data: Data, report: ShapeReport
                               req.embedding_layer, req.position, progress=tick)
         bar.empty()
         return out
-    comp = _cached(("cmp", version, tuple(names), req.target, req.baseline, layer,
+    comp = _cached(("cmp", model_key, tuple(names), req.target, req.baseline, layer,
                     req.position, x.numpy().tobytes()), compute)
     for name, msg in comp.errors.items():
         st.warning(f"{METHODS[name].title}: {msg}")
@@ -314,7 +313,7 @@ def show_compare(model: nn.Module, version: int, data: Data, report: ShapeReport
         show_completeness(model, x, req, mean)
 
 
-def show_dataset(model: nn.Module, version: int, data: Data, req: Request,
+def show_dataset(model: nn.Module, model_key: ModelKey, data: Data, req: Request,
                  mean: torch.Tensor) -> None:
     """Tabular: which features the model relies on across the test split."""
     n = min(DATASET_ROWS, len(data.x_test))
@@ -330,7 +329,7 @@ def show_dataset(model: nn.Module, version: int, data: Data, req: Request,
         bar.empty()
         return out
     try:
-        values = _cached(("ds", version, req.method, repr(req.params), req.baseline), compute)
+        values = _cached(("ds", model_key, req.method, repr(req.params), req.baseline), compute)
     except SpecError as exc:
         st.error(str(exc))
         return
@@ -339,7 +338,7 @@ def show_dataset(model: nn.Module, version: int, data: Data, req: Request,
                     key="attr_dataset")
 
 
-def show_plane(model: nn.Module, version: int, data: Data, chosen: ChosenInput,
+def show_plane(model: nn.Module, model_key: ModelKey, data: Data, chosen: ChosenInput,
                req: Request, mean: torch.Tensor) -> None:
     """2D: each coordinate's attribution towards the target class over the whole plane."""
     grid = plane_grid(np.asarray(data.x_train), PLANE_RESOLUTION)
@@ -351,7 +350,7 @@ def show_plane(model: nn.Module, version: int, data: Data, chosen: ChosenInput,
         bar.empty()
         return out
     try:
-        field = _cached(("plane", version, req.method, repr(req.params), req.target,
+        field = _cached(("plane", model_key, req.method, repr(req.params), req.target,
                          req.baseline), compute)
     except SpecError as exc:
         st.error(str(exc))

@@ -17,6 +17,8 @@ from playground.datasets import Data
 from playground.errors import SpecError
 from playground.inspection.activations import predict_classes
 from playground.inspection.input_images import image_to_input, is_blank
+from playground.runner import ModelKey
+from playground.ui.state import derived
 
 TEST = "Test sample"
 BY_CLASS = "By class"
@@ -66,19 +68,12 @@ def _test_input(data: Data, index: int, prefix: str = "test sample") -> ChosenIn
                        f"{prefix} {index}{what}", index)
 
 
-def _predictions(model: nn.Module, data: Data, key: str, version: int | None) -> np.ndarray:
-    """Test-split predictions, kept per model version so reruns do not recompute them."""
-    cache_key = f"{key}__preds"
-    params = list(model.parameters())
-    # the version alone repeats after a reset; a weight fingerprint tells models apart
-    stamp = (version, float(params[0].detach().sum()), float(params[-1].detach().sum())
-             ) if params else (version,)
-    cached = st.session_state.get(cache_key)
-    if version is not None and cached is not None and cached[0] == stamp:
-        return cached[1]
-    preds = predict_classes(model, data.x_test)
-    st.session_state[cache_key] = (stamp, preds)
-    return preds
+def _predictions(model: nn.Module, data: Data, model_key: ModelKey | None) -> np.ndarray:
+    """Test-split predictions, kept per model state so reruns do not recompute them."""
+    if model_key is None:
+        return predict_classes(model, data.x_test)
+    return derived("test_predictions", model_key, lambda: predict_classes(model, data.x_test),
+                   keep=1)
 
 
 def _pick_test(data: Data, key: str, noun: str) -> ChosenInput:
@@ -102,13 +97,13 @@ def _pick_by_class(data: Data, key: str, noun: str) -> ChosenInput:
     return _test_input(data, int(members[which - 1]), noun)
 
 
-def _pick_wrong(data: Data, model: nn.Module | None, key: str, version: int | None,
-                noun: str) -> ChosenInput:
+def _pick_wrong(data: Data, model: nn.Module | None, key: str,
+                model_key: ModelKey | None, noun: str) -> ChosenInput:
     labels = np.asarray(data.y_test)
     if model is None or labels.ndim != 1:
         st.caption("No model to ask, or one label per position: showing the first sample.")
         return _test_input(data, 0, noun)
-    preds = _predictions(model, data, key, version)
+    preds = _predictions(model, data, model_key)
     wrong = np.flatnonzero(preds != labels)
     if len(wrong) == 0:
         st.success(f"The model gets every {noun} in the test split right. Showing the first.")
@@ -213,14 +208,14 @@ def _show_row(data: Data, chosen: ChosenInput) -> None:
 
 
 def choose_input(data: Data, model: nn.Module | None, key: str,
-                 version: int | None = None) -> ChosenInput:
+                 model_key: ModelKey | None = None) -> ChosenInput:
     """Draw the input picker and return the chosen example.
 
     Args:
         data: the dataset split (test samples come from `data.x_test`).
         model: the model whose mistakes "Misclassified" lists (may be None).
         key: a prefix unique on the page for the widgets' keys.
-        version: the model version, so predictions are recomputed only when it changes.
+        model_key: which weights `model` holds, so its predictions are computed once.
     Returns:
         The chosen example; when a drawing or upload is not ready, the first test sample
         with a description saying so.
@@ -236,7 +231,7 @@ def choose_input(data: Data, model: nn.Module | None, key: str,
     if mode == BY_CLASS:
         chosen = _pick_by_class(data, key, noun)
     elif mode == WRONG:
-        chosen = _pick_wrong(data, model, key, version, noun)
+        chosen = _pick_wrong(data, model, key, model_key, noun)
     elif mode == POINT:
         chosen = _pick_point(data, key)
     elif mode == DRAW:

@@ -28,6 +28,7 @@ from playground.metrics import (
 )
 from playground.runner import Runner, Snapshot
 from playground.spec import Spec
+from playground.ui.state import derived
 from playground.ui.train_controls import lower_lr_and_reset, reset_weights
 from playground.viz.boundary import decision_boundary
 from playground.viz.curves import accuracy_curve, loss_curve
@@ -39,18 +40,11 @@ SLOW_SECONDS = 2.0  # while running, heavier views change at most this often: an
 GRID_RESOLUTION = 60
 IMAGES_SHOWN = 24
 SEQUENCES_SHOWN = 8
-_CACHE = "live_cache"
 
 
 def _cached(name: str, key: Hashable, compute: Callable[[], Any]) -> Any:
     """The value computed for `key` the last time, or a fresh one (one entry per name)."""
-    cache = st.session_state.setdefault(_CACHE, {})
-    hit = cache.get(name)
-    if hit is not None and hit[0] == key:
-        return hit[1]
-    value = compute()
-    cache[name] = (key, value)
-    return value
+    return derived(f"live.{name}", key, compute, keep=1)
 
 
 def _view_key(runner: Runner, snap: Snapshot) -> tuple:
@@ -61,7 +55,8 @@ def _view_key(runner: Runner, snap: Snapshot) -> tuple:
 
 def _slow_key(runner: Runner, snap: Snapshot) -> tuple:
     """Changes every SLOW_SECONDS while running, and with every step when paused."""
-    return (id(runner), int(time.monotonic() / SLOW_SECONDS) if snap.running else snap.version)
+    return (snap.key.run_id,
+            int(time.monotonic() / SLOW_SECONDS) if snap.running else snap.key.version)
 
 
 def _rate(snap: Snapshot) -> float:

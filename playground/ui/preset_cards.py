@@ -9,9 +9,8 @@ from playground.devices import available_devices, describe_device, resolve_devic
 from playground.errors import SpecError
 from playground.presets import PRESETS
 from playground.shapes import analyze
-from playground.spec import Spec
 from playground.ui.spec_files import load_preset
-from playground.ui.state import get_spec
+from playground.ui.state import get_spec, switch_page
 
 BUILD_PAGE = "views/build.py"
 _KIND_ICONS = {"2d": ":material/scatter_plot:", "image": ":material/image:",
@@ -28,10 +27,9 @@ def preset_summary(name: str) -> tuple[str, str, int, int]:
 
 
 def open_preset(name: str) -> None:
-    """Load the preset, then switch to the build page with the spec in the URL (a page
-    switch clears query parameters unless they are passed along)."""
-    spec: Spec = load_preset(name)
-    st.switch_page(BUILD_PAGE, query_params={"spec": spec.to_url_token()})
+    """Load the preset, then switch to the build page."""
+    load_preset(name)
+    switch_page(BUILD_PAGE)
 
 
 def render_preset_cards(columns: int = 4) -> None:

@@ -1,5 +1,5 @@
 """The compact model summary shown on every page: dataset, layers, parameters, training
-state and device. It also keeps the spec in the URL, which page switches clear."""
+state and device."""
 
 from __future__ import annotations
 
@@ -63,16 +63,9 @@ def _training_line(runner: Any) -> None:
     line()
 
 
-def _keep_spec_in_url(spec: Spec) -> None:
-    token = spec.to_url_token()
-    if st.query_params.get("spec") != token:
-        st.query_params["spec"] = token
-
-
 def render_sidebar() -> None:
     """Dataset, layers, parameters, training state and device of the session's model."""
-    spec = get_spec()
-    _keep_spec_in_url(spec)
+    spec = get_spec()  # also puts the spec back into the URL after a page switch
     with st.sidebar:
         if notice := pop_notice():
             st.warning(notice)

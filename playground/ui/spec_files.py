@@ -13,7 +13,7 @@ import streamlit as st
 from playground.errors import SpecError
 from playground.presets import PRESETS
 from playground.spec import Spec
-from playground.ui.state import reset_runner, set_spec
+from playground.ui.state import set_spec
 
 MAX_SPEC_BYTES = 256_000  # a spec is a few kilobytes; anything bigger is not one
 _UPLOAD_ERROR, _FLASH, _UPLOADER = "build.upload_error", "build.flash", "build.upload"
@@ -33,8 +33,7 @@ def apply_upload(data: bytes, filename: str = "the file") -> str | None:
         spec = spec_from_upload(data)
     except SpecError as exc:
         return f"{filename} was not loaded: {exc} Your current network is unchanged."
-    set_spec(spec)
-    reset_runner()
+    set_spec(spec, fresh=True)
     flash(f"Loaded the network from {filename}.")
     return None
 
@@ -42,8 +41,7 @@ def apply_upload(data: bytes, filename: str = "the file") -> str | None:
 def load_preset(name: str) -> Spec:
     """Replace the spec with a preset's and start from fresh weights."""
     spec = PRESETS[name].spec()
-    set_spec(spec)
-    reset_runner()
+    set_spec(spec, fresh=True)
     flash(f"Loaded preset {PRESETS[name].title}.")
     return spec
 

@@ -1,46 +1,92 @@
-"""Per-session state: the spec (mirrored into the URL) and the session's training runner.
+"""Where a browser session keeps its `Session`, and the one writer of the URL.
 
-Nothing here is shared between browser sessions. The runner lives in a session-scoped
-resource whose release (tab closed, websocket dropped) stops its worker thread.
+The Session lives in session state; a session-scoped resource's release (tab closed,
+websocket dropped) stops its worker thread. Nothing here is shared between sessions. The
+spec is mirrored into the URL's `?spec=`, so a refresh or a shared link restores it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import streamlit as st
 
 from playground.errors import SpecError
-from playground.inspection.attention import AttentionRecorder
 from playground.presets import PRESETS
 from playground.runner import Runner
+from playground.session import Change, Session
 from playground.spec import Spec
-from playground.trainer import Trainer
 
 DEFAULT_PRESET = "spiral"
-_SPEC = "spec"
+URL_KEY = "spec"
+T = TypeVar("T")
 _NOTICE = "spec_notice"
 
 
-def get_spec() -> Spec:
-    """The session's spec: from session state, else the URL, else the default preset."""
-    if _SPEC not in st.session_state:
+_SESSION = "session"
+
+
+@dataclass
+class _Slot:
+    """Stops the session's worker when Streamlit releases the browser session."""
+
+    session: Session | None = None
+
+
+def _release(slot: _Slot) -> None:
+    if slot.session is not None:
+        slot.session.close()
+
+
+@st.cache_resource(scope="session", on_release=_release, show_spinner=False)
+def _slot() -> _Slot:
+    return _Slot()
+
+
+def get_session() -> Session:
+    """The browser session's Session, created from the URL's spec (else the default
+    preset) on first use."""
+    session = st.session_state.get(_SESSION)
+    if session is None:
         spec = None
-        token = st.query_params.get(_SPEC)
+        token = st.query_params.get(URL_KEY)
         if token:
             try:
                 spec = Spec.from_url_token(token)
             except SpecError as exc:
                 st.session_state[_NOTICE] = f"The link's network could not be loaded: {exc}"
-        st.session_state[_SPEC] = spec or PRESETS[DEFAULT_PRESET].spec()
-        st.query_params[_SPEC] = st.session_state[_SPEC].to_url_token()
-    return st.session_state[_SPEC]
+        session = Session(spec or PRESETS[DEFAULT_PRESET].spec())
+        st.session_state[_SESSION] = session
+        _slot().session = session
+    _keep_in_url(session.spec)
+    return session
 
 
-def set_spec(spec: Spec) -> None:
-    """Replace the session's spec and mirror it into the URL for refreshes and links."""
-    st.session_state[_SPEC] = spec
-    st.query_params[_SPEC] = spec.to_url_token()
+def get_spec() -> Spec:
+    return get_session().spec
+
+
+def set_spec(spec: Spec, fresh: bool = False) -> Change:
+    """Make `spec` the session's spec and mirror it into the URL. The run keeps its weights
+    only when live settings alone changed and `fresh` is not asked for."""
+    change = get_session().apply(spec, fresh)
+    _keep_in_url(spec)
+    return change
+
+
+def _keep_in_url(spec: Spec) -> None:
+    """Write the spec into the URL when it is not there (page switches clear it)."""
+    token = spec.to_url_token()
+    if st.query_params.get(URL_KEY) != token:
+        st.query_params[URL_KEY] = token
+
+
+def switch_page(page: str) -> None:
+    """Go to `page` with the spec in its URL (a page switch clears query parameters unless
+    they are passed along)."""
+    st.switch_page(page, query_params={URL_KEY: get_spec().to_url_token()})
 
 
 def pop_notice() -> str | None:
@@ -48,79 +94,29 @@ def pop_notice() -> str | None:
     return st.session_state.pop(_NOTICE, None)
 
 
-def structure_changed(old: Spec, new: Spec) -> bool:
-    """Whether moving from `old` to `new` needs new weights (anything but lr and epochs)."""
-    a, b = old.to_dict(), new.to_dict()
-    for d in (a, b):
-        d["train"].pop("lr")
-        d["train"].pop("epochs")
-    return a != b
-
-
-@dataclass
-class SessionJob:
-    """The session's runner and the spec it was built from."""
-
-    runner: Runner | None = None
-    spec: Spec | None = None
-
-    def close(self) -> None:
-        if self.runner is not None:
-            self.runner.close(wait=False)
-
-
-def _release(job: SessionJob) -> None:
-    job.close()
-
-
-@st.cache_resource(scope="session", on_release=_release, show_spinner=False)
-def _session_job() -> SessionJob:
-    return SessionJob()
+def derived(what: str, key: Hashable, compute: Callable[[], T], keep: int | None = None) -> T:
+    """A result derived from the session's model, cached under `key` (which names the
+    model state, e.g. a ModelKey, and the request) in the session's one cache."""
+    return get_session().derived.get(what, key, compute, keep)
 
 
 def get_runner() -> Runner | None:
-    """The session's runner for the current spec, created (or reset) when the network,
-    dataset or fixed training settings changed. None when the spec cannot be built; the
-    reason is in `runner_error()`."""
-    job = _session_job()
-    spec = get_spec()
-    if job.runner is not None and job.spec is not None and not structure_changed(job.spec,
-                                                                                  spec):
-        if job.spec != spec:  # only lr or the epoch budget moved: apply them live
-            with job.runner.holding() as trainer:
-                trainer.spec = trainer.spec.with_train(epochs=spec.train.epochs)
-                trainer.set_lr(spec.train.lr)
-            job.spec = spec
-        return job.runner
-    return reset_runner()
+    """The session's run for the current spec; None when it cannot be built."""
+    return get_session().runner()
 
 
 def peek_runner() -> Runner | None:
-    """The session's runner if one already exists for the current network; never builds
-    one, so summaries shown on every rerun (the sidebar) stay cheap."""
-    job = _session_job()
-    if job.runner is None or job.spec is None or structure_changed(job.spec, get_spec()):
-        return None
-    return job.runner
+    """The session's run if one exists; never builds one (for the sidebar summary)."""
+    return get_session().peek()
 
 
 def reset_runner() -> Runner | None:
     """Fresh weights for the current spec; any running worker is stopped first."""
-    job = _session_job()
-    job.close()
-    job.runner, job.spec = None, get_spec()
-    st.session_state.pop("runner_error", None)
-    try:
-        trainer = Trainer(job.spec)
-        # Attention models record their maps on a probe input while they train.
-        job.runner = Runner(trainer, on_step=AttentionRecorder.for_trainer(trainer))
-    except SpecError as exc:
-        st.session_state["runner_error"] = str(exc)
-    return job.runner
+    return get_session().reset()
 
 
 def runner_error() -> str | None:
-    return st.session_state.get("runner_error")
+    return get_session().error
 
 
 def require_runner() -> Runner:

@@ -13,11 +13,11 @@ import streamlit as st
 from playground.devices import available_devices
 from playground.errors import SpecError
 from playground.runner import Runner, Snapshot
+from playground.session import Change
 from playground.spec import TRAIN_PARAMS, Spec
 from playground.ui.state import reset_runner, set_spec
 from playground.ui.widgets import param_input
 
-LIVE = ("lr", "epochs")  # applied to the running model without new weights
 LABELS = {"lr": "learning rate", "batch_size": "batch size", "epochs": "epoch budget",
           "l1": "L1 penalty", "l2": "L2 penalty", "loss": "loss"}
 _NOTICE = "train_notice"
@@ -40,7 +40,7 @@ def render_settings(spec: Spec) -> None:
     chosen = {}
     cols = st.columns(5)
     for i, p in enumerate(TRAIN_PARAMS):
-        tail = (" Applies live, without new weights." if p.name in LIVE else
+        tail = (" Applies live, without new weights." if p.live else
                 " Changing it starts again from new weights.")
         with cols[i % 5]:
             chosen[p.name] = param_input(
@@ -54,12 +54,12 @@ def render_settings(spec: Spec) -> None:
         except SpecError as exc:
             st.error(str(exc))
             return
-        resets = [LABELS.get(n, n) for n in changed if n not in LIVE]
-        if resets:
+        if set_spec(new) is Change.FRESH:
+            live = {p.name for p in TRAIN_PARAMS if p.live}
+            resets = [LABELS.get(n, n) for n in changed if n not in live]
             st.session_state[_NOTICE] = (
                 f"Changing the {' and '.join(resets)} starts again from new weights: the "
                 "previous run was stopped and its progress dropped.")
-        set_spec(new)
         spec = new
     st.session_state[_SYNCED] = spec.train
     st.caption("Learning rate and epoch budget apply live; other settings start again from "
@@ -96,8 +96,7 @@ def reset_weights() -> None:
 
 def lower_lr_and_reset(spec: Spec) -> None:
     """After divergence: a tenth of the learning rate, and new weights."""
-    set_spec(spec.with_train(lr=max(spec.train.lr / 10, 1e-6)))
-    reset_runner()
+    set_spec(spec.with_train(lr=max(spec.train.lr / 10, 1e-6)), fresh=True)
     st.session_state[_NOTICE] = (f"Learning rate lowered to {spec.train.lr / 10:g}; "
                                  "new weights, step 0.")
 

@@ -19,7 +19,7 @@ PAGE = "views/activations.py"
 
 
 def _open(spec) -> AppTest:
-    return open_page(PAGE, spec, via_url=True)
+    return open_page(PAGE, spec)
 
 
 def _figures(at: AppTest) -> list[dict]:

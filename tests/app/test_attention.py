@@ -7,9 +7,9 @@ import json
 
 import numpy as np
 import pytest
-from opening import open_page
+from opening import current_spec, open_page
 
-import playground.ui.state as state
+import playground.session as session
 from playground.presets import PRESETS
 from playground.runner import Runner
 
@@ -28,7 +28,7 @@ def trained(monkeypatch):
             if steps["n"]:
                 self.step(steps["n"])
 
-    monkeypatch.setattr(state, "Runner", TrainedRunner)
+    monkeypatch.setattr(session, "Runner", TrainedRunner)
     return steps
 
 
@@ -53,7 +53,7 @@ def test_non_sequence_model_offers_the_reverse_attention_preset():
     assert "no attention or recurrent layer" in at.info[0].value
     at.button(key="attn_load_preset").click().run()
     assert not at.exception
-    assert at.session_state["spec"] == PRESETS["reverse_attention"].spec()
+    assert current_spec(at) == PRESETS["reverse_attention"].spec()
     assert charts(at)  # the page now shows the preset's maps
 
 

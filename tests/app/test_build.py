@@ -2,7 +2,7 @@
 table, one-click fixes, spec upload and download, and the URL round trip."""
 
 import pytest
-from opening import open_page
+from opening import current_spec, open_page
 from streamlit.testing.v1 import AppTest
 
 from playground.errors import SpecError
@@ -18,7 +18,7 @@ def _build(spec: Spec | None = None) -> AppTest:
 
 
 def _spec(at: AppTest) -> Spec:
-    return at.session_state["spec"]
+    return current_spec(at)
 
 
 def _table(at: AppTest):

@@ -1,5 +1,6 @@
 """Home page: renders, names the device, and every preset card loads in one click."""
 
+from opening import current_spec
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import PRESETS
@@ -27,7 +28,7 @@ def test_every_preset_card_loads_its_spec_and_opens_the_build_page():
     for name, preset in PRESETS.items():
         at.button(key=f"preset.{name}").click().run()
         assert not at.exception, name
-        assert at.session_state["spec"] == preset.spec(), name
+        assert current_spec(at) == preset.spec(), name
         assert at.title[0].value == "Build a network", name
         assert Spec.from_url_token(at.query_params["spec"]) == preset.spec(), name
         assert any(preset.title in s.value for s in at.success), name
@@ -36,7 +37,7 @@ def test_every_preset_card_loads_its_spec_and_opens_the_build_page():
 
 def test_sidebar_summarises_the_model_on_home():
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["spec"] = PRESETS["digits_cnn"].spec()
+    at.query_params["spec"] = PRESETS["digits_cnn"].spec().to_url_token()
     at.run()
     captions = " ".join(c.value for c in at.sidebar.caption)
     assert "digits" in captions

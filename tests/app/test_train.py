@@ -37,7 +37,7 @@ def fresh_session():
 
 
 def open_train(spec: Spec) -> AppTest:
-    return open_page(PAGE, spec, via_url=True)
+    return open_page(PAGE, spec)
 
 
 def metric(at: AppTest, label: str) -> str:

@@ -42,7 +42,7 @@ def test_start_trains_in_the_background_until_paused(runners):
     assert not runner.running
     snap = runner.snapshot()
     assert not snap.running and snap.step == runner.trainer.step_count
-    assert snap.version == snap.step and snap.device == "CPU"
+    assert snap.key.version == snap.step and snap.device == "CPU"
     time.sleep(0.05)
     assert runner.snapshot().step == snap.step  # paused means paused
 
@@ -57,8 +57,8 @@ def test_step_and_step_epoch_by_hand(runners):
     assert snap.step == per_epoch and snap.epoch == 1 and len(snap.epochs) == 1
     assert runner.step_epoch() is None
     assert runner.snapshot().step == 2 * per_epoch
-    model, version = runner.model_copy()
-    assert version == 2 * per_epoch and not model.training
+    model, key = runner.model_copy()
+    assert key == runner.key and key.version == 2 * per_epoch and not model.training
     assert model is not runner.trainer.model
 
 

@@ -154,12 +154,17 @@ def test_gradients_stay_after_a_step_and_evaluate_restores_the_mode():
     assert trainer.samples_per_second > 0 and trainer.samples_seen == 16
 
 
-def test_set_lr_changes_the_optimizer_live():
+def test_retarget_applies_live_settings_with_one_home_for_the_rate():
     trainer = Trainer(make_spec())
     trainer.step()
-    trainer.set_lr(0.123)
-    assert trainer.lr == 0.123
+    weights = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+    trainer.retarget(trainer.spec.with_train(lr=0.123, epochs=7))
+    assert trainer.lr == trainer.spec.train.lr == 0.123
+    assert trainer.spec.train.epochs == 7
     assert all(g["lr"] == 0.123 for g in trainer.optimizer.param_groups)
+    assert all(torch.equal(v, trainer.model.state_dict()[k]) for k, v in weights.items())
+    with pytest.raises(ValueError):
+        trainer.retarget(trainer.spec.with_train(batch_size=8))
 
 
 def test_budget_and_a_lone_last_example():
