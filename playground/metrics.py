@@ -10,6 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from playground.inspection.forward import forward
+
 
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> np.ndarray:
     """Counts of (true class, predicted class) pairs.
@@ -51,7 +53,6 @@ def sequence_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     return float((t == p).reshape(len(t), -1).all(axis=1).mean()) if len(t) else float("nan")
 
 
-@torch.no_grad()
 def predict(model: nn.Module, x: np.ndarray | torch.Tensor,
             batch_size: int = 1024) -> tuple[np.ndarray, np.ndarray]:
     """Predicted class ids and their softmax confidence, in eval mode (mode restored).
@@ -59,21 +60,8 @@ def predict(model: nn.Module, x: np.ndarray | torch.Tensor,
     Returns:
         (pred, confidence): shapes (N,) or (N, T) for per-token models.
     """
-    device = next(model.parameters()).device
-    if isinstance(x, np.ndarray) and not x.flags.writeable:
-        x = x.copy()  # shared cached datasets are read-only; torch wants writable memory
-    x = torch.as_tensor(x)
-    was_training = model.training
-    model.eval()
-    preds, confs = [], []
-    try:
-        for lo in range(0, len(x), batch_size):
-            probs = torch.softmax(model(x[lo:lo + batch_size].to(device)), -1)
-            conf, pred = probs.max(-1)
-            preds.append(pred.cpu())
-            confs.append(conf.cpu())
-    finally:
-        model.train(was_training)
-    if not preds:
+    logits = forward(model, x, batch_size)
+    if not len(logits):
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    return torch.cat(preds).numpy(), torch.cat(confs).numpy()
+    conf, pred = torch.softmax(logits, -1).max(-1)
+    return pred.numpy(), conf.numpy()

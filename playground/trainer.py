@@ -16,6 +16,7 @@ from playground.builder import build_model, count_parameters
 from playground.datasets import Data, make_data
 from playground.devices import describe_device, resolve_device
 from playground.errors import SpecError
+from playground.inspection.forward import eval_mode
 from playground.rng import RandomStream
 from playground.shapes import validate
 from playground.spec import Spec, only_live_changes
@@ -208,9 +209,7 @@ class Trainer:
     def evaluate(self, split: str = "test") -> dict[str, float]:
         """Loss and accuracy over a whole split, in eval mode; the training mode is restored."""
         x, y = (self.x_test, self.y_test) if split == "test" else (self.x_train, self.y_train)
-        was_training = self.model.training
-        self.model.eval()
-        try:
+        with eval_mode(self.model):
             loss_sum, correct, count, seq_right = 0.0, 0, 0, 0
             for lo in range(0, len(x), 1024):
                 xb, yb = x[lo:lo + 1024], y[lo:lo + 1024]
@@ -221,8 +220,6 @@ class Trainer:
                 count += yb.numel()
                 if yb.dim() > 1:
                     seq_right += int((logits.argmax(-1) == yb).all(-1).sum())
-        finally:
-            self.model.train(was_training)
         out = {"loss": loss_sum / len(x), "accuracy": correct / count}
         if y.dim() > 1:
             out["sequence_accuracy"] = seq_right / len(x)

@@ -20,13 +20,14 @@ from torch import nn
 from playground.attribution.baselines import make_baseline
 from playground.attribution.methods import METHODS, AttributionMethod, ablation_features
 from playground.errors import SpecError
+from playground.inspection.forward import eval_mode, forward
 from playground.params import check_params
+from playground.rng import RandomStream
 
 MAX_EVALUATIONS = 100_000  # model evaluations (input rows) per request
 MAX_INPUTS = 2_000  # inputs per request (dataset-wide means, 2D fields)
 MAX_WINDOWS = 4_096  # occlusion window positions per input
 _CHUNK_EVALUATIONS = 4_096  # evaluations between progress reports
-_SEED = 0
 
 Progress = Callable[[float], None]
 
@@ -200,7 +201,7 @@ def attribute(model: nn.Module, inputs: torch.Tensor, target: int | torch.Tensor
               params: dict | None = None, baseline: str | torch.Tensor = "zeros",
               data_mean: torch.Tensor | None = None, layer: int | None = None, *,
               embedding_layer: int | None = None, position: int | None = None,
-              progress: Progress | None = None) -> torch.Tensor:
+              progress: Progress | None = None, seed: int = 0) -> torch.Tensor:
     """Attributions of `method` for `inputs` towards class `target`.
 
     Args:
@@ -216,6 +217,8 @@ def attribute(model: nn.Module, inputs: torch.Tensor, target: int | torch.Tensor
             model when None); attributions are per token, summed over the embedding.
         position: for per-token models, which position's prediction to explain (last).
         progress: called with the fraction done after each chunk of inputs.
+        seed: seeds the request's own random stream (SmoothGrad and GradientSHAP noise), so
+            the same request gives the same map whatever else the server is doing.
     Returns:
         Attributions shaped like `inputs` (float), detached, on the CPU.
     Raises:
@@ -227,9 +230,7 @@ def attribute(model: nn.Module, inputs: torch.Tensor, target: int | torch.Tensor
         raise SpecError("Pass a batch of inputs shaped (B, *input_shape) with B ≥ 1.")
     if isinstance(target, torch.Tensor) and target.dim() == 0:
         target = int(target)
-    was_training = model.training
-    model.eval()
-    try:
+    with eval_mode(model):
         prep = _prepare(model, inputs, m, layer, embedding_layer, position)
         _check_target(target, prep.n_classes, len(inputs))
         x = prep.inputs
@@ -247,24 +248,21 @@ def attribute(model: nn.Module, inputs: torch.Tensor, target: int | torch.Tensor
                                                       else 1))
         chunk = max(1, _CHUNK_EVALUATIONS // per)
         parts = []
-        np_state = np.random.get_state()  # GradientSHAP draws its path points from numpy
-        try:
-            with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
-                warnings.filterwarnings("ignore", category=UserWarning, module="captum")
-                torch.manual_seed(_SEED)
-                np.random.seed(_SEED)
-                for start in range(0, len(x), chunk):
-                    sl = slice(start, start + chunk)
-                    t = target if isinstance(target, int) else target[sl]
+        # Noise (SmoothGrad, GradientSHAP) comes from the request's own stream, lent to the
+        # global generators a chunk at a time, so other sessions' runs neither shift it nor
+        # are shifted by it.
+        stream = RandomStream(seed, x.device, numpy=True)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning, module="captum")
+            for start in range(0, len(x), chunk):
+                sl = slice(start, start + chunk)
+                t = target if isinstance(target, int) else target[sl]
+                with stream.active():
                     parts.append(_call(m, p, prep, x[sl], t,
                                        None if base is None else base[sl]).detach())
-                    if progress is not None:
-                        progress(min(1.0, (start + chunk) / len(x)))
-        finally:
-            np.random.set_state(np_state)
+                if progress is not None:
+                    progress(min(1.0, (start + chunk) / len(x)))
         out = torch.cat(parts)
-    finally:
-        model.train(was_training)
     if prep.tokens:
         out = out.sum(-1)  # (B, T, D) → (B, T): one value per token
     return out.float().cpu().contiguous()
@@ -272,17 +270,10 @@ def attribute(model: nn.Module, inputs: torch.Tensor, target: int | torch.Tensor
 
 def predict(model: nn.Module, inputs: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
     """Predicted classes (B,) and class probabilities (B, C), for choosing a target."""
-    device = next(model.parameters()).device
-    was_training = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            logits = model(inputs.to(device))
-    finally:
-        model.train(was_training)
+    logits = forward(model, inputs)
     if logits.dim() == 3:
         logits = logits[:, -1]
-    probs = torch.softmax(logits.float(), -1).cpu().numpy()
+    probs = torch.softmax(logits, -1).numpy()
     return probs.argmax(-1), probs
 
 
@@ -313,9 +304,7 @@ def completeness(model: nn.Module, inputs: torch.Tensor, target: int, n_steps: i
     """Check IG's completeness for one input, with Captum's own convergence delta."""
     m = METHODS["integrated_gradients"]
     p = check_params(m.params, {"n_steps": n_steps}, m.title)
-    was_training = model.training
-    model.eval()
-    try:
+    with eval_mode(model):
         prep = _prepare(model, inputs[:1], m, None, embedding_layer, position)
         _check_target(target, prep.n_classes, 1)
         x = prep.inputs
@@ -329,8 +318,6 @@ def completeness(model: nn.Module, inputs: torch.Tensor, target: int, n_steps: i
                 return_convergence_delta=True)
         with torch.no_grad():
             diff = prep.forward(x)[0, target] - prep.forward(base)[0, target]
-    finally:
-        model.train(was_training)
     return Completeness(float(attr.sum()), float(diff), float(delta.abs().sum()),
                         p["n_steps"])
 

@@ -12,6 +12,7 @@ from torch import nn
 
 from playground.datasets import Data
 from playground.errors import SpecError
+from playground.inspection.forward import forward
 from playground.presets import PRESET_DIR, PRESETS
 from playground.spec import Spec, load_spec
 from playground.trainer import Trainer
@@ -48,26 +49,11 @@ def train_model(spec: Spec, data: Data | None = None, epochs: int | None = None,
     return trainer.model
 
 
-def model_device(model: nn.Module) -> torch.device:
-    try:
-        return next(model.parameters()).device
-    except StopIteration:
-        return torch.device("cpu")
-
-
-@torch.no_grad()
 def predict_logits(model: nn.Module, x: np.ndarray | torch.Tensor,
                    batch: int = 512) -> np.ndarray:
     """Logits for every example, in eval mode, as a float numpy array (N, C)."""
-    device = model_device(model)
-    was_training = model.training
-    model.eval()
-    xt = x if isinstance(x, torch.Tensor) else torch.as_tensor(np.array(x))  # a writable copy
-    try:
-        out = [model(xt[i:i + batch].to(device)).float().cpu() for i in range(0, len(xt), batch)]
-    finally:
-        model.train(was_training)
-    return torch.cat(out).numpy() if out else np.zeros((0, 0), np.float32)
+    out = forward(model, x, batch)
+    return out.numpy() if len(out) else np.zeros((0, 0), np.float32)
 
 
 def accuracy(model: nn.Module, x: np.ndarray | torch.Tensor, y: np.ndarray) -> float:

@@ -16,11 +16,11 @@ from torch import nn
 
 from playground.blackbox.common import (
     Progress,
-    model_device,
     no_progress,
     predict_logits,
     softmax,
 )
+from playground.inspection.forward import model_device
 
 SHIFTS = ("noise", "rotation", "blur", "contrast")
 SHIFT_HELP = {

@@ -17,6 +17,7 @@ from torch import nn
 
 from playground.blackbox.common import Progress, no_progress, predict_logits, with_arrays
 from playground.datasets import Data
+from playground.rng import RandomStream
 
 THRESHOLD = 0.5  # rank correlation above which the maps "barely changed"
 
@@ -41,11 +42,12 @@ def parameter_layers(model: nn.Sequential) -> list[int]:
 
 
 def randomize_layer(model: nn.Sequential, index: int, seed: int) -> None:
-    """Re-draw one child's weights in place, as a fresh layer would start."""
-    torch.manual_seed(seed)
-    for module in model[index].modules():
-        if hasattr(module, "reset_parameters"):
-            module.reset_parameters()
+    """Re-draw one child's weights in place, as a fresh layer would start; the draws come
+    from a stream of their own, so no other session's run is shifted by them."""
+    with RandomStream(seed).active():
+        for module in model[index].modules():
+            if hasattr(module, "reset_parameters"):
+                module.reset_parameters()
 
 
 def cascading_models(model: nn.Sequential, layer_names: list[str] | None = None,

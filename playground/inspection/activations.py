@@ -13,9 +13,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from playground.inspection.forward import BATCH, as_tensor, eval_mode, forward, model_device
 from playground.inspection.plane import PlaneGrid
-
-BATCH = 1024  # examples per forward pass when a large input is split
 
 
 @dataclass(frozen=True)
@@ -25,19 +24,6 @@ class LayerActivation:
     index: int  # position in the Sequential (the head is the last)
     kind: str  # registry kind ("conv2d", "relu", …) when known, else the module's class
     output: np.ndarray  # (B, *output_shape), float32 on CPU
-
-
-def _device(model: nn.Module) -> torch.device:
-    first = next(model.parameters(), None)
-    return first.device if first is not None else torch.device("cpu")
-
-
-def _as_tensor(x: np.ndarray | torch.Tensor, device: torch.device) -> torch.Tensor:
-    """A tensor on `device`; read-only arrays (the shared dataset cache) are copied."""
-    if isinstance(x, torch.Tensor):
-        return x.to(device)
-    a = np.asarray(x)
-    return torch.from_numpy(a if a.flags.writeable else a.copy()).to(device)
 
 
 def _first_tensor(out: object) -> torch.Tensor:
@@ -65,23 +51,20 @@ def capture_activations(model: nn.Sequential, x: np.ndarray | torch.Tensor,
     children = list(model.children())
     names = [kinds[i] if kinds is not None and i < len(kinds) else type(c).__name__.lower()
              for i, c in enumerate(children)]
-    xt = _as_tensor(x, _device(model))
+    xt = as_tensor(x).to(model_device(model))
     collected: list[list[torch.Tensor]] = [[] for _ in children]
-    modes = [(m, m.training) for m in model.modules()]
     handles = []
     try:
         for i, child in enumerate(children):
             def hook(_module, _inputs, output, i=i):
                 collected[i].append(_first_tensor(output).detach().float().cpu())
             handles.append(child.register_forward_hook(hook))
-        model.eval()
-        for lo in range(0, max(len(xt), 1), BATCH):
-            model(xt[lo:lo + BATCH])
+        with eval_mode(model):
+            for lo in range(0, max(len(xt), 1), BATCH):
+                model(xt[lo:lo + BATCH])
     finally:
         for handle in handles:
             handle.remove()
-        for module, training in modes:
-            module.training = training
     return [LayerActivation(i, names[i], torch.cat(parts).numpy() if parts else
                             np.zeros((0,), np.float32))
             for i, parts in enumerate(collected)]
@@ -99,22 +82,11 @@ def capture_plane(model: nn.Sequential, grid: PlaneGrid,
     return [LayerActivation(a.index, a.kind, a.output.reshape(r, r, -1)) for a in acts]
 
 
-@torch.no_grad()
 def predict_classes(model: nn.Module, x: np.ndarray) -> np.ndarray:
-    """Predicted class ids for `x` (N, *input_shape) in eval mode; the mode is restored.
-
-    Sequence outputs (N, T, C) give one prediction per position, (N, T).
-    """
-    device = _device(model)
-    modes = [(m, m.training) for m in model.modules()]
-    model.eval()
-    try:
-        preds = [model(_as_tensor(x[lo:lo + BATCH], device)).argmax(-1).cpu()
-                 for lo in range(0, len(x), BATCH)]
-    finally:
-        for module, training in modes:
-            module.training = training
-    return torch.cat(preds).numpy() if preds else np.zeros((0,), np.int64)
+    """Predicted class ids for `x` (N, *input_shape); sequence outputs (N, T, C) give one
+    prediction per position, (N, T)."""
+    logits = forward(model, x)
+    return logits.argmax(-1).numpy() if len(logits) else np.zeros((0,), np.int64)
 
 
 def probabilities(logits: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from playground.inspection.forward import eval_mode
 from playground.layers.attention import (
     AttentionSoftmax,
     MultiHeadSelfAttention,
@@ -65,18 +66,16 @@ def capture_attention(model: nn.Module, x: torch.Tensor | np.ndarray
     sites = attention_sites(model)
     captured: dict[int, torch.Tensor] = {}
     handles = []
-    was_training = model.training
     try:
         for i, site in enumerate(sites):
             softmax = next(m for m in site.module.modules() if isinstance(m, AttentionSoftmax))
             handles.append(softmax.register_forward_hook(
                 lambda mod, inp, out, i=i: captured.__setitem__(i, out.detach())))
-        model.eval()
-        logits = model(x)
+        with eval_mode(model):
+            logits = model(x)
     finally:
         for handle in handles:
             handle.remove()
-        model.train(was_training)
     maps = [AttentionMap(s.index, s.label, s.module.causal, captured[i].cpu().numpy())
             for i, s in enumerate(sites)]
     return logits.detach().cpu().numpy(), maps

@@ -8,6 +8,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from playground.inspection.forward import forward
+
 
 @dataclass(frozen=True)
 class PlaneGrid:
@@ -30,16 +32,8 @@ def plane_grid(x: np.ndarray, resolution: int = 60, margin: float = 0.15) -> Pla
     return PlaneGrid(xs, ys, np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32))
 
 
-@torch.no_grad()
 def predict_plane(model: nn.Module, grid: PlaneGrid) -> np.ndarray:
     """Class probabilities over the grid, (R, R, C); the model's train/eval mode is kept."""
-    device = next(model.parameters()).device
-    was_training = model.training
-    model.eval()
-    try:
-        logits = model(torch.from_numpy(grid.points).to(device))
-    finally:
-        model.train(was_training)
-    probs = torch.softmax(logits, -1).cpu().numpy()
+    probs = torch.softmax(forward(model, grid.points), -1).numpy()
     r = grid.resolution
     return probs.reshape(r, r, -1)

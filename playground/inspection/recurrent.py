@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from playground.inspection.forward import eval_mode
 from playground.layers import LAYERS
 from playground.layers.sequence import Recurrent
 
@@ -46,17 +47,15 @@ def trace_recurrent(model: nn.Module, x: torch.Tensor | np.ndarray) -> list[Recu
     sites = recurrent_sites(model)
     inputs: dict[int, torch.Tensor] = {}
     handles = []
-    was_training = model.training
     try:
         for index, layer in sites:
             handles.append(layer.register_forward_hook(
                 lambda mod, inp, out, index=index: inputs.__setitem__(index, inp[0].detach())))
-        model.eval()
-        model(x)
+        with eval_mode(model):
+            model(x)
     finally:
         for handle in handles:
             handle.remove()
-        model.train(was_training)
     return [unroll(layer, inputs[index][0], index) for index, layer in sites]
 
 

@@ -153,10 +153,10 @@ def test_inspecting_copies_during_a_run_leaves_the_live_model_alone():
     try:
         versions = []
         for _ in range(5):
-            model, version = runner.model_copy()
+            model, key = runner.model_copy()
             acts = capture_activations(model, np.zeros((3, 2), np.float32))
             assert acts[-1].output.shape == (3, 2)
-            versions.append(version)
+            versions.append(key.version)
             with runner.holding() as trainer:
                 assert _hook_count(trainer.model) == 0
     finally:

@@ -1,7 +1,12 @@
 """A run's random draws depend on its seed alone, whatever else uses torch's generator."""
 
+import copy
+import threading
+
 import torch
 
+from playground.attribution.compute import attribute
+from playground.blackbox.sanity import randomize_layer
 from playground.presets import PRESETS
 from playground.rng import RandomStream
 from playground.trainer import Trainer
@@ -30,3 +35,40 @@ def test_dropout_masks_ignore_other_sessions_draws():
         other.step()
         interleaved.step()
     assert interleaved.history.step_loss == alone.history.step_loss
+
+
+def test_attribution_noise_and_sanity_reinit_leave_a_seeded_run_unchanged():
+    """SmoothGrad, GradientSHAP and the sanity check's re-initialisation run in other
+    threads while a seeded dropout run trains; its history is what it is alone, and the
+    noisy attributions are the same for the same seed."""
+    spec = PRESETS["digits_mlp"].spec().with_train(device="cpu")
+    alone = Trainer(spec)
+    alone.train(1)
+    probe = Trainer(spec)
+    model, x = probe.model.eval(), torch.as_tensor(probe.data.x_test[:4].copy())
+
+    def explain(method, params):
+        return attribute(model, x, 0, method, params, seed=5)
+
+    first = explain("saliency", {"smoothgrad": True, "nt_samples": 4})
+    shap = explain("gradient_shap", {})
+    stop = threading.Event()
+
+    def disturb():
+        while not stop.is_set():
+            assert torch.equal(explain("saliency", {"smoothgrad": True, "nt_samples": 4}),
+                               first)
+            assert torch.equal(explain("gradient_shap", {}), shap)
+            randomize_layer(copy.deepcopy(model), 0, seed=3)
+
+    workers = [threading.Thread(target=disturb) for _ in range(2)]
+    for w in workers:
+        w.start()
+    try:
+        busy = Trainer(spec)
+        busy.train(1)
+    finally:
+        stop.set()
+        for w in workers:
+            w.join()
+    assert busy.history.step_loss == alone.history.step_loss
