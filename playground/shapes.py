@@ -44,6 +44,17 @@ class ShapeReport:
     def total_parameters(self) -> int:
         return sum(r.parameters for r in self.rows)
 
+    @property
+    def conv_map_layers(self) -> list[int]:
+        """Layers whose output is image maps from a convolution kind (what Grad-CAM reads)."""
+        return [r.index for r in self.rows if not r.is_head and len(r.output_shape) == 3
+                and LAYERS[r.kind].category == "convolution"]
+
+    @property
+    def embedding_layer(self) -> int | None:
+        """The layer that embeds token ids, if any."""
+        return next((r.index for r in self.rows if r.kind == "embedding"), None)
+
 
 def head_params(info: DatasetInfo, shape: tuple[int, ...]) -> dict[str, Any]:
     """The output head the dataset needs: a linear layer with one unit per class."""

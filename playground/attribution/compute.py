@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,13 @@ from scipy.stats import spearmanr
 from torch import nn
 
 from playground.attribution.baselines import make_baseline
-from playground.attribution.methods import METHODS, AttributionMethod, ablation_features
+from playground.attribution.methods import (
+    MAX_WINDOWS,
+    METHODS,
+    AttributionMethod,
+    ablation_features,
+    value_range,
+)
 from playground.errors import SpecError
 from playground.inspection.forward import eval_mode, forward
 from playground.params import check_params
@@ -26,7 +33,6 @@ from playground.rng import RandomStream
 
 MAX_EVALUATIONS = 100_000  # model evaluations (input rows) per request
 MAX_INPUTS = 2_000  # inputs per request (dataset-wide means, 2D fields)
-MAX_WINDOWS = 4_096  # occlusion window positions per input
 _CHUNK_EVALUATIONS = 4_096  # evaluations between progress reports
 
 Progress = Callable[[float], None]
@@ -52,7 +58,7 @@ def _embedding_index(model: nn.Sequential, tokens: torch.Tensor) -> int:
                     "embedding layer.")
 
 
-class _Readout(nn.Module):
+class Readout(nn.Module):
     """One position's class scores from a per-token model: (B, T, C) → (B, C)."""
 
     def __init__(self, model: nn.Module, position: int) -> None:
@@ -61,6 +67,11 @@ class _Readout(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.model(x)[:, self.position]
+
+
+def readout(model: nn.Module, position: int | None) -> nn.Module:
+    """The model read at one position (per-token models), or the model itself."""
+    return model if position is None else Readout(model, position)
 
 
 @dataclass
@@ -101,7 +112,7 @@ def _prepare(model: nn.Module, inputs: torch.Tensor, method: AttributionMethod,
     with torch.no_grad():
         out = forward(x[:1])
     if out.dim() == 3:  # per-token predictions: explain one position
-        forward = _Readout(forward, out.shape[1] - 1 if position is None else position)
+        forward = Readout(forward, out.shape[1] - 1 if position is None else position)
     elif out.dim() != 2:
         raise SpecError(f"Attributions need class scores per example; the model gives shape "
                         f"{tuple(out.shape)}.")
@@ -133,54 +144,39 @@ def _check_caps(m: AttributionMethod, p: dict, item_shape: tuple[int, ...], n: i
     if n > MAX_INPUTS:
         raise SpecError(f"{n:,} inputs is more than one request may explain ({MAX_INPUTS:,}); "
                         "use fewer samples or a coarser grid.")
-    if m.name == "occlusion":
-        per = m.evaluations(p, item_shape) - 1
-        if per == 0:
-            raise SpecError(f"The occlusion window ({p['window']}) is larger than the input; "
-                            "lower window.")
-        if per > MAX_WINDOWS:
-            raise SpecError(f"Occlusion would slide over {per:,} window positions per input "
-                            f"(at most {MAX_WINDOWS:,}); raise stride or window.")
+    if m.check is not None:
+        m.check(p, item_shape)
     total = m.evaluations(p, item_shape) * (p["nt_samples"] if p.get("smoothgrad") else 1) * n
     if total > MAX_EVALUATIONS:
-        knobs = {"integrated_gradients": "n_steps", "gradient_shap": "n_samples",
-                 "occlusion": "raise stride or window"}.get(m.name, "")
-        extra = "; or nt_samples" if p.get("smoothgrad") else ""
-        lower = f"lower {knobs}" if knobs and not knobs.startswith("raise") else knobs
+        knobs = [k for k in (m.cheaper, "or nt_samples" if p.get("smoothgrad") else "") if k]
         raise SpecError(f"{m.title} would need {total:,} model evaluations (at most "
                         f"{MAX_EVALUATIONS:,} per request). Use fewer inputs"
-                        f"{', ' + lower if lower else ''}{extra}.")
-
-
-def _value_range(x: torch.Tensor) -> float:
-    span = float(x.max() - x.min())
-    return span if span > 0 else 1.0
+                        f"{''.join(', ' + k for k in knobs)}.")
 
 
 def _call(m: AttributionMethod, p: dict, prep: _Prepared, x: torch.Tensor,
           target: int | torch.Tensor, base: torch.Tensor | None) -> torch.Tensor:
     """One Captum call on the chunk `x` (float inputs or embeddings)."""
-    item_shape = tuple(x.shape[1:])
     algo = m.make(prep.forward, prep.layer)
-    kwargs = m.kwargs(p, item_shape)
+    kwargs = m.kwargs(p, x)
+    if m.baseline_distribution and base is not None and len(base) > 1:
+        if torch.equal(base, base[:1].expand_as(base)):
+            base = base[:1]  # one shared baseline to sample from
+        else:  # per-input baselines: one call each, so each input samples only its own
+            return torch.cat([_attribute(m, p, algo, x[i:i + 1], _pick(target, i),
+                                         base[i:i + 1], kwargs) for i in range(len(x))])
+    return _attribute(m, p, algo, x, target, base, kwargs)
+
+
+def _attribute(m: AttributionMethod, p: dict, algo, x: torch.Tensor,
+               target: int | torch.Tensor, base: torch.Tensor | None,
+               kwargs: dict) -> torch.Tensor:
     if m.uses_baseline:
-        kwargs["baselines"] = base
-    if m.name == "gradient_shap":
-        kwargs["stdevs"] = p["stdevs"] * _value_range(x)
-        if base is not None and len(base) > 1 and torch.equal(base, base[:1].expand_as(base)):
-            base = kwargs["baselines"] = base[:1]  # one shared baseline to sample from
-        if base is not None and len(base) > 1:  # per-input baselines: one call each
-            return torch.cat([algo.attribute(x[i:i + 1], target=_pick(target, i),
-                                             baselines=base[i:i + 1], n_samples=p["n_samples"],
-                                             stdevs=kwargs["stdevs"]) for i in range(len(x))])
-        kwargs["n_samples"] = p["n_samples"]
-    if m.name == "feature_ablation" and len(item_shape) == 2:  # whole positions at a time
-        mask = torch.arange(item_shape[0], device=x.device).view(1, -1, 1)
-        kwargs["feature_mask"] = mask.expand(1, *item_shape)
+        kwargs = kwargs | {"baselines": base}
     if p.get("smoothgrad"):
         out = NoiseTunnel(algo).attribute(
             x, target=target, nt_type="smoothgrad", nt_samples=p["nt_samples"],
-            stdevs=p["nt_stdev"] * _value_range(x),
+            stdevs=p["nt_stdev"] * value_range(x),
             nt_samples_batch_size=max(1, 512 // max(1, len(x))), **kwargs)
     else:
         out = algo.attribute(x, target=target, **kwargs)
@@ -217,8 +213,9 @@ def attribute(model: nn.Module, inputs: torch.Tensor, target: int | torch.Tensor
             model when None); attributions are per token, summed over the embedding.
         position: for per-token models, which position's prediction to explain (last).
         progress: called with the fraction done after each chunk of inputs.
-        seed: seeds the request's own random stream (SmoothGrad and GradientSHAP noise), so
-            the same request gives the same map whatever else the server is doing.
+        seed: seeds the request's own random stream (SmoothGrad and GradientSHAP noise, the
+            "noise" baseline), so the same request gives the same map whatever else the
+            server is doing.
     Returns:
         Attributions shaped like `inputs` (float), detached, on the CPU.
     Raises:
@@ -239,7 +236,7 @@ def attribute(model: nn.Module, inputs: torch.Tensor, target: int | torch.Tensor
         base = None
         if m.uses_baseline:
             base = (baseline.to(x) if isinstance(baseline, torch.Tensor)
-                    else make_baseline(baseline, x, data_mean))
+                    else make_baseline(baseline, x, data_mean, seed))
             if base.shape != x.shape:
                 base = base.expand_as(x)
         if isinstance(target, torch.Tensor):
@@ -250,14 +247,15 @@ def attribute(model: nn.Module, inputs: torch.Tensor, target: int | torch.Tensor
         parts = []
         # Noise (SmoothGrad, GradientSHAP) comes from the request's own stream, lent to the
         # global generators a chunk at a time, so other sessions' runs neither shift it nor
-        # are shifted by it.
-        stream = RandomStream(seed, x.device, numpy=True)
+        # are shifted by it. Methods that draw nothing skip the stream and its lock, so they
+        # never hold up another session's dropout.
+        stream = RandomStream(seed, x.device, numpy=True) if m.random(p) else None
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=UserWarning, module="captum")
             for start in range(0, len(x), chunk):
                 sl = slice(start, start + chunk)
                 t = target if isinstance(target, int) else target[sl]
-                with stream.active():
+                with stream.active() if stream is not None else nullcontext():
                     parts.append(_call(m, p, prep, x[sl], t,
                                        None if base is None else base[sl]).detach())
                 if progress is not None:

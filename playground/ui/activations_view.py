@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from playground.datakinds import DATA_KINDS
 from playground.datasets import Data
 from playground.inspection.activations import (
     LayerActivation,
@@ -90,9 +91,9 @@ def _capture(runner: Runner, chosen: ChosenInput) -> Inspection:
     single = capture_activations(model, chosen.x[None], kinds)
     batch = capture_activations(model, data.x_test[:HEALTH_BATCH], kinds)
     weights = {r.index: model[r.index].weight.detach().cpu().numpy()
-               for r in rows if r.kind == "conv2d"}
+               for r in rows if LAYERS[r.kind].category == "convolution"}
     plane = grid = None
-    if data.info.kind == "2d":
+    if DATA_KINDS[data.info.kind].plane:
         grid = plane_grid(data.x_train, PLANE_RESOLUTION)
         plane = capture_plane(model, grid, kinds)
     return Inspection(key, tuple(rows), single, batch, grads, weights, plane, grid)

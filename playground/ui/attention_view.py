@@ -11,6 +11,7 @@ from torch import nn
 from playground.datasets import Data, DatasetInfo
 from playground.datasets.sequence import format_tokens, parse_tokens
 from playground.errors import SpecError
+from playground.inspection.activations import probabilities
 from playground.inspection.attention import (
     AttentionMap,
     AttentionRecorder,
@@ -109,8 +110,7 @@ def show_prediction(info: DatasetInfo, x: np.ndarray, target: np.ndarray | None,
         else:
             st.dataframe(table, width="stretch")
         return
-    probs = np.exp(logits[0] - logits[0].max())
-    probs /= probs.sum()
+    probs = probabilities(logits[0])
     k = int(probs.argmax())
     text = f"Input `{format_tokens(x, info.vocab)}` → predicted **{info.class_names[k]}** " \
            f"({probs[k]:.0%})"

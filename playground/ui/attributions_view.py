@@ -29,11 +29,11 @@ from playground.attribution import (
     plane_attributions,
     predict,
 )
-from playground.attribution.compute import attribute
+from playground.attribution.compute import attribute, readout
+from playground.datakinds import DATA_KINDS
 from playground.datasets import Data
 from playground.errors import SpecError
 from playground.inspection.plane import plane_grid
-from playground.layers import LAYERS
 from playground.runner import ModelKey
 from playground.shapes import ShapeReport
 from playground.ui.inputs import ChosenInput
@@ -72,17 +72,6 @@ def _class_name(data: Data, c: int) -> str:
     return names[c] if 0 <= c < len(names) else str(c)
 
 
-def conv_layers(report: ShapeReport) -> list[int]:
-    """Layers Grad-CAM can read: convolution kinds (from the registry) with image maps."""
-    return [r.index for r in report.rows if not r.is_head and len(r.output_shape) == 3
-            and LAYERS[r.kind].category == "convolution"]
-
-
-def embedding_layer(report: ShapeReport) -> int | None:
-    """The layer that embeds token ids, by its registry kind."""
-    return next((r.index for r in report.rows if r.kind == "embedding"), None)
-
-
 def as_batch(chosen: ChosenInput) -> torch.Tensor:
     return torch.from_numpy(np.array(chosen.x))[None]
 
@@ -91,7 +80,7 @@ def data_mean(model: nn.Module, data: Data, report: ShapeReport, model_key: Mode
               ) -> torch.Tensor:
     """The "mean" baseline: the training inputs' mean, or the mean embedding for tokens."""
     if data.info.tokens:
-        k = embedding_layer(report)
+        k = report.embedding_layer
         return _cached(("mean_emb", data.info.name, model_key), lambda: mean_embedding(
             model, torch.from_numpy(np.array(data.x_train[:1000])), k))
     return torch.from_numpy(np.ascontiguousarray(data.x_train.mean(0), dtype=np.float32))
@@ -117,7 +106,7 @@ def choose_request(model: nn.Module, data: Data, report: ShapeReport, chosen: Ch
     """Method, parameters, target, baseline and layer controls; returns the request."""
     info = data.info
     supported = [n for n, m in METHODS.items() if m.supports(info.kind)
-                 and not (m.needs_layer and not conv_layers(report))]
+                 and not (m.needs_layer and not report.conv_map_layers)]
     cols = st.columns([2, 3])
     method = cols[0].selectbox("Method", supported, key="attr_method",
                                format_func=lambda n: METHODS[n].title)
@@ -126,7 +115,7 @@ def choose_request(model: nn.Module, data: Data, report: ShapeReport, chosen: Ch
     m = METHODS[method]
     layer = None
     if m.needs_layer:
-        layers = conv_layers(report)
+        layers = report.conv_map_layers
         layer = st.selectbox("Convolution layer", layers, index=len(layers) - 1,
                              key="attr_layer", format_func=lambda i: f"layer {i + 1} "
                              f"({report.rows[i].kind}, {report.rows[i].output_shape[1]}×"
@@ -145,13 +134,13 @@ def choose_request(model: nn.Module, data: Data, report: ShapeReport, chosen: Ch
         baseline = st.selectbox("Baseline", options, key="attr_baseline",
                                 format_func=lambda b: f"{b}: {BASELINE_HELP[b]}")
         st.caption(BASELINE_NOTE)
-    return Request(method, params, target, baseline, layer, embedding_layer(report), position)
+    return Request(method, params, target, baseline, layer, report.embedding_layer, position)
 
 
 def choose_target(model: nn.Module, data: Data, chosen: ChosenInput,
                   position: int | None) -> int:
     """Predicted, true or any class; returns the class the attributions explain."""
-    pred, probs = predict(_readout(model, position), as_batch(chosen))
+    pred, probs = predict(readout(model, position), as_batch(chosen))
     true = chosen.label
     if position is not None and chosen.index is not None:
         true = int(np.asarray(data.y_test[chosen.index])[position])
@@ -172,20 +161,6 @@ def choose_target(model: nn.Module, data: Data, chosen: ChosenInput,
                   else "") + f". Explaining **{_class_name(data, target)}** "
                f"(p = {probs[0][target]:.0%}).")
     return int(target)
-
-
-class _Readout(nn.Module):
-    def __init__(self, model: nn.Module, position: int | None) -> None:
-        super().__init__()
-        self.model, self.position = model, position
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = self.model(x)
-        return out[:, self.position] if self.position is not None and out.dim() == 3 else out
-
-
-def _readout(model: nn.Module, position: int | None) -> nn.Module:
-    return model if position is None else _Readout(model, position)
 
 
 def _progress_bar(label: str):
@@ -219,9 +194,10 @@ def show_one(model: nn.Module, model_key: ModelKey, data: Data, chosen: ChosenIn
         return None
     info = data.info
     title = f"{METHODS[req.method].title} towards “{_class_name(data, req.target)}”"
-    if info.kind == "image":
+    form = DATA_KINDS[info.kind].input_form
+    if form == "image":
         fig = viz.image_overlay(chosen.x.mean(0), a.sum(0), title)
-    elif info.kind == "sequence":
+    elif form == "tokens":
         vocab = info.vocab or tuple(str(i) for i in range(int(chosen.x.max()) + 1))
         fig = viz.token_heatmap([vocab[int(t)] for t in chosen.x], a, title)
     else:
@@ -256,10 +232,7 @@ def show_completeness(model: nn.Module, x: torch.Tensor, req: Request,
 
 def _feature_names(data: Data) -> list[str]:
     info = data.info
-    if info.feature_names:
-        return list(info.feature_names)
-    return ["x", "y"] if info.kind == "2d" else [f"feature {i}"
-                                                 for i in range(info.input_shape[0])]
+    return list(DATA_KINDS[info.kind].feature_names(info.input_shape[0], info.feature_names))
 
 
 def show_compare(model: nn.Module, model_key: ModelKey, data: Data, report: ShapeReport,
@@ -267,7 +240,7 @@ def show_compare(model: nn.Module, model_key: ModelKey, data: Data, report: Shap
     """Every chosen method on the same input, and how far their rankings agree."""
     info = data.info
     supported = [n for n, m in METHODS.items() if m.supports(info.kind)
-                 and not (m.needs_layer and not conv_layers(report))]
+                 and not (m.needs_layer and not report.conv_map_layers)]
     names = st.multiselect("Methods to compare", supported, default=supported,
                            key="attr_compare", format_func=lambda n: METHODS[n].title)
     if len(names) < 2:
@@ -276,7 +249,7 @@ def show_compare(model: nn.Module, model_key: ModelKey, data: Data, report: Shap
     st.caption("Each method with its default parameters, the same target and baseline"
                f" ({req.baseline}).")
     x = as_batch(chosen)
-    layer = req.layer if req.layer is not None else (conv_layers(report) or [None])[-1]
+    layer = req.layer if req.layer is not None else (report.conv_map_layers or [None])[-1]
 
     shape = tuple(info.input_shape)
     defaults = {n: METHODS[n].defaults_for(shape) for n in names}
@@ -292,9 +265,10 @@ def show_compare(model: nn.Module, model_key: ModelKey, data: Data, report: Shap
     for name, msg in comp.errors.items():
         st.warning(f"{METHODS[name].title}: {msg}")
     titles = {METHODS[n].title: v for n, v in comp.maps.items()}
-    if info.kind == "image":
+    form = DATA_KINDS[info.kind].input_form
+    if form == "image":
         fig = viz.methods_grid({k: v.sum(0) for k, v in titles.items()}, chosen.x.mean(0))
-    elif info.kind == "sequence":
+    elif form == "tokens":
         vocab = info.vocab or tuple(str(i) for i in range(int(chosen.x.max()) + 1))
         fig = viz.methods_matrix(titles, [f"{i}:{vocab[int(t)]}"
                                           for i, t in enumerate(chosen.x)])

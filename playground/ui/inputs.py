@@ -13,6 +13,9 @@ import numpy as np
 import streamlit as st
 from torch import nn
 
+from playground.datakinds import DATA_KINDS, DRAWING, TEST_SPLIT, TYPED
+from playground.datakinds import POINT as PICK_POINT
+from playground.datakinds import UPLOAD as PICK_UPLOAD
 from playground.datasets import Data
 from playground.errors import SpecError
 from playground.inspection.activations import predict_classes
@@ -45,14 +48,15 @@ class ChosenInput:
     index: int | None = None
 
 
+# The data-kind registry's pickers, as this menu offers them (typed sequences are the
+# Attention page's own input).
+_MODES = {TEST_SPLIT: (TEST, BY_CLASS, WRONG), PICK_POINT: (POINT,), DRAWING: (DRAW,),
+          PICK_UPLOAD: (UPLOAD,), TYPED: ()}
+
+
 def input_modes(kind: str) -> list[str]:
-    """Which ways of choosing an input a dataset kind offers."""
-    modes = [TEST, BY_CLASS, WRONG]
-    if kind == "2d":
-        modes.append(POINT)
-    if kind == "image":
-        modes += [DRAW, UPLOAD]
-    return modes
+    """Which ways of choosing an input a dataset kind offers, from its registry entry."""
+    return [mode for picker in DATA_KINDS[kind].input_pickers for mode in _MODES[picker]]
 
 
 def _class_name(data: Data, label: int) -> str:
@@ -201,7 +205,7 @@ def _show_row(data: Data, chosen: ChosenInput) -> None:
     raw = chosen.x
     if data.mean is not None and data.std is not None:
         raw = chosen.x * data.std + data.mean
-    names = data.info.feature_names or tuple(f"feature {i}" for i in range(len(raw)))
+    names = DATA_KINDS[data.info.kind].feature_names(len(raw), data.info.feature_names)
     st.dataframe({"feature": list(names), "value": [float(v) for v in raw],
                   "standardised": [float(v) for v in chosen.x]}, hide_index=True,
                  height=min(38 + 35 * len(names), 260))
@@ -220,10 +224,10 @@ def choose_input(data: Data, model: nn.Module | None, key: str,
         The chosen example; when a drawing or upload is not ready, the first test sample
         with a description saying so.
     """
-    kind = data.info.kind
+    kind = DATA_KINDS[data.info.kind]
     key = f"{key}_{data.info.name}"  # another dataset gets fresh widgets (other ranges)
-    noun = "row" if kind == "tabular" else "sample"
-    modes = input_modes(kind)
+    noun = kind.noun
+    modes = input_modes(kind.name)
     labels = {TEST: f"Test {noun}"}
     mode = st.radio("Input", modes, horizontal=True, key=f"{key}_mode",
                     format_func=lambda m: labels.get(m, m))
@@ -246,6 +250,6 @@ def choose_input(data: Data, model: nn.Module | None, key: str,
         fallback = _test_input(data, 0, noun)
         return ChosenInput(fallback.x, fallback.label,
                            fallback.description + " (no picture yet)", fallback.index)
-    if kind == "tabular":
+    if kind.input_form == "features":
         _show_row(data, chosen)
     return chosen
