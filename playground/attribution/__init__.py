@@ -1,13 +1,15 @@
 """Why did the model decide that? Captum's attribution methods behind one registry.
 
-`METHODS` lists every method with its parameters and words for learners; `attribute` runs
-one on the user's model; `rank_correlation` compares two maps.
+`METHODS` lists every method with its parameters and words for learners, `BASELINES` every
+meaning of "absent"; `attribute` runs one on the user's model (random methods from a stream
+seeded by the request); `rank_correlation` compares two maps.
 """
 
 from playground.attribution.baselines import (
     BASELINE_HELP,
     BASELINE_NOTE,
     BASELINES,
+    Baseline,
     baselines_for,
     make_baseline,
 )
@@ -32,7 +34,7 @@ from playground.attribution.summaries import (
 )
 
 __all__ = ["BASELINES", "BASELINE_HELP", "BASELINE_NOTE", "MAX_EVALUATIONS", "MAX_INPUTS",
-           "MAX_WINDOWS", "METHODS", "AttributionMethod", "Comparison", "Completeness",
+           "MAX_WINDOWS", "METHODS", "AttributionMethod", "Baseline", "Comparison", "Completeness",
            "attribute", "baselines_for", "compare_methods", "completeness",
            "estimate_evaluations", "make_baseline",
            "mean_abs_attribution", "mean_embedding", "plane_attributions", "predict",

@@ -297,9 +297,10 @@ class Completeness:
 
 def completeness(model: nn.Module, inputs: torch.Tensor, target: int, n_steps: int = 50,
                  baseline: str | torch.Tensor = "zeros", data_mean: torch.Tensor | None = None,
-                 embedding_layer: int | None = None,
-                 position: int | None = None) -> Completeness:
-    """Check IG's completeness for one input, with Captum's own convergence delta."""
+                 embedding_layer: int | None = None, position: int | None = None,
+                 seed: int = 0) -> Completeness:
+    """Check IG's completeness for one input, with Captum's own convergence delta (`seed`
+    as in `attribute`, for the noise baseline)."""
     m = METHODS["integrated_gradients"]
     p = check_params(m.params, {"n_steps": n_steps}, m.title)
     with eval_mode(model):
@@ -307,7 +308,7 @@ def completeness(model: nn.Module, inputs: torch.Tensor, target: int, n_steps: i
         _check_target(target, prep.n_classes, 1)
         x = prep.inputs
         base = (baseline.to(x).expand_as(x) if isinstance(baseline, torch.Tensor)
-                else make_baseline(baseline, x, data_mean))
+                else make_baseline(baseline, x, data_mean, seed))
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=UserWarning, module="captum")
             attr, delta = IntegratedGradients(prep.forward).attribute(

@@ -1,9 +1,11 @@
 """The attribution-method registry: one entry per Captum class, with its parameters.
 
 Every entry wraps a Captum class as it is (never re-implemented). `make` builds the Captum
-object for a forward module, `kwargs` turns checked parameters into that class's
-`attribute(...)` keyword arguments, and `evaluations` says how many model evaluations one
-input costs, so oversized requests are refused before they run.
+object for a forward module, `kwargs` turns checked parameters and the inputs into that
+class's `attribute(...)` keyword arguments, and `evaluations` says how many model evaluations
+one input costs, so oversized requests are refused before they run. What differs between
+methods — a window that must fit, a mask of whole positions, baselines sampled from a
+distribution, random draws — is a field of its entry, not a test of its name.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import torch
 from captum.attr import (
     DeepLift,
     FeatureAblation,
@@ -26,6 +29,7 @@ from captum.attr import (
 )
 from torch import nn
 
+from playground.errors import SpecError
 from playground.params import Param
 
 ALL_KINDS = ("2d", "image", "tabular", "sequence")
@@ -52,18 +56,30 @@ class AttributionMethod:
     captum_class: type
     params: tuple[Param, ...]
     make: Callable[[nn.Module, nn.Module | None], Any]
-    kwargs: Callable[[dict[str, Any], tuple[int, ...]], dict[str, Any]]
+    # kwargs(params, x): `attribute(...)` keywords for a chunk x (B, *item_shape)
+    kwargs: Callable[[dict[str, Any], torch.Tensor], dict[str, Any]]
     evaluations: Callable[[dict[str, Any], tuple[int, ...]], int]
     kinds: tuple[str, ...] = ALL_KINDS
     uses_baseline: bool = False
     needs_layer: bool = False  # grad_cam: the conv layer whose maps it weighs
     smoothgrad: bool = False  # whether NoiseTunnel may wrap it
+    # GradientSHAP samples its baselines from a distribution: one shared baseline is passed
+    # once, and per-input baselines mean one call per input.
+    baseline_distribution: bool = False
+    draws: bool = False  # draws random numbers even without SmoothGrad (GradientSHAP)
+    # check(params, item_shape) raises SpecError for settings that cannot run at all.
+    check: Callable[[dict[str, Any], tuple[int, ...]], None] | None = None
+    cheaper: str = ""  # what to change when a request costs too much, e.g. "lower n_steps"
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
 
     def supports(self, kind: str) -> bool:
         return kind in self.kinds
+
+    def random(self, params: dict[str, Any]) -> bool:
+        """Whether a request with `params` draws random numbers (so needs a seeded stream)."""
+        return self.draws or bool(params.get("smoothgrad"))
 
     def defaults_for(self, item_shape: tuple[int, ...]) -> dict[str, Any]:
         """Defaults that suit inputs of `item_shape`: a window of one feature when the input
@@ -106,19 +122,50 @@ def ablation_features(item_shape: tuple[int, ...]) -> int:
     return item_shape[0] if len(item_shape) == 2 else math.prod(item_shape)
 
 
-def _ig_kwargs(p, shape):
-    return {"n_steps": p["n_steps"], "method": p["integration"],
-            "internal_batch_size": INTERNAL_BATCH}
-
-
-def _occlusion_kwargs(p, shape):
-    window, strides = window_shape(shape, p["window"], p["stride"])
-    return {"sliding_window_shapes": window, "strides": strides,
-            "perturbations_per_eval": PERTURBATIONS_PER_EVAL}
+def value_range(x: torch.Tensor) -> float:
+    """The inputs' span (max − min), the unit noise sizes are given in; 1 for a flat input."""
+    span = float(x.max() - x.min())
+    return span if span > 0 else 1.0
 
 
 INTERNAL_BATCH = 512  # rows per forward pass inside IG (Captum's internal_batch_size)
 PERTURBATIONS_PER_EVAL = 64  # occluded copies per forward pass (Occlusion, FeatureAblation)
+MAX_WINDOWS = 4_096  # occlusion window positions per input
+
+
+def _ig_kwargs(p: dict[str, Any], x: torch.Tensor) -> dict[str, Any]:
+    return {"n_steps": p["n_steps"], "method": p["integration"],
+            "internal_batch_size": INTERNAL_BATCH}
+
+
+def _shap_kwargs(p: dict[str, Any], x: torch.Tensor) -> dict[str, Any]:
+    return {"n_samples": p["n_samples"], "stdevs": p["stdevs"] * value_range(x)}
+
+
+def _occlusion_kwargs(p: dict[str, Any], x: torch.Tensor) -> dict[str, Any]:
+    window, strides = window_shape(tuple(x.shape[1:]), p["window"], p["stride"])
+    return {"sliding_window_shapes": window, "strides": strides,
+            "perturbations_per_eval": PERTURBATIONS_PER_EVAL}
+
+
+def _check_occlusion(p: dict[str, Any], item_shape: tuple[int, ...]) -> None:
+    windows = occlusion_windows(item_shape, p["window"], p["stride"])
+    if windows == 0:
+        raise SpecError(f"The occlusion window ({p['window']}) is larger than the input; "
+                        "lower window.")
+    if windows > MAX_WINDOWS:
+        raise SpecError(f"Occlusion would slide over {windows:,} window positions per input "
+                        f"(at most {MAX_WINDOWS:,}); raise stride or window.")
+
+
+def _ablation_kwargs(p: dict[str, Any], x: torch.Tensor) -> dict[str, Any]:
+    """Sequences (T, D) lose whole positions at a time: one feature per embedded token."""
+    kwargs: dict[str, Any] = {"perturbations_per_eval": PERTURBATIONS_PER_EVAL}
+    item_shape = tuple(x.shape[1:])
+    if len(item_shape) == 2:
+        mask = torch.arange(item_shape[0], device=x.device).view(1, -1, 1)  # (1, T, 1)
+        kwargs["feature_mask"] = mask.expand(1, *item_shape)
+    return kwargs
 
 _METHODS = (
     AttributionMethod(
@@ -129,14 +176,14 @@ _METHODS = (
         params=(Param("absolute", bool, True, "Show the gradient's size only (Captum's "
                       "default); off keeps its sign."), *SMOOTHGRAD_PARAMS),
         make=lambda fwd, layer: Saliency(fwd),
-        kwargs=lambda p, shape: {"abs": p["absolute"]},
+        kwargs=lambda p, x: {"abs": p["absolute"]},
         evaluations=lambda p, shape: 1, smoothgrad=True),
     AttributionMethod(
         name="input_x_gradient", title="Input × gradient",
         description="The gradient multiplied by the input value, so a feature counts only if "
         "it is present and the score is sensitive to it. Cheap, one backward pass.",
         captum_class=InputXGradient, params=SMOOTHGRAD_PARAMS,
-        make=lambda fwd, layer: InputXGradient(fwd), kwargs=lambda p, shape: {},
+        make=lambda fwd, layer: InputXGradient(fwd), kwargs=lambda p, x: {},
         evaluations=lambda p, shape: 1, smoothgrad=True),
     AttributionMethod(
         name="integrated_gradients", title="Integrated gradients",
@@ -152,14 +199,15 @@ _METHODS = (
                                                 "riemann_right")),
                 *SMOOTHGRAD_PARAMS),
         make=lambda fwd, layer: IntegratedGradients(fwd), kwargs=_ig_kwargs,
-        evaluations=lambda p, shape: p["n_steps"], uses_baseline=True, smoothgrad=True),
+        evaluations=lambda p, shape: p["n_steps"], uses_baseline=True, smoothgrad=True,
+        cheaper="lower n_steps"),
     AttributionMethod(
         name="deeplift", title="DeepLIFT",
         description="Compares every neuron's activation with its activation on the baseline "
         "and propagates those differences back with rules for each non-linearity. One pass, "
         "close to integrated gradients for ReLU networks.",
         captum_class=DeepLift, params=SMOOTHGRAD_PARAMS,
-        make=lambda fwd, layer: DeepLift(fwd), kwargs=lambda p, shape: {},
+        make=lambda fwd, layer: DeepLift(fwd), kwargs=lambda p, x: {},
         evaluations=lambda p, shape: 2, uses_baseline=True, smoothgrad=True),
     AttributionMethod(
         name="gradient_shap", title="GradientSHAP",
@@ -170,8 +218,9 @@ _METHODS = (
                       max=500),
                 Param("stdevs", float, 0.0, "Noise added to each sample, as a fraction of "
                       "the input's value range.", min=0.0, max=1.0)),
-        make=lambda fwd, layer: GradientShap(fwd), kwargs=lambda p, shape: {},
-        evaluations=lambda p, shape: p["n_samples"], uses_baseline=True),
+        make=lambda fwd, layer: GradientShap(fwd), kwargs=_shap_kwargs,
+        evaluations=lambda p, shape: p["n_samples"], uses_baseline=True,
+        baseline_distribution=True, draws=True, cheaper="lower n_samples"),
     AttributionMethod(
         name="occlusion", title="Occlusion",
         description="Slides a window over the input, replaces what it covers with the "
@@ -183,15 +232,14 @@ _METHODS = (
                 Param("stride", int, 1, "Step between window positions.", min=1, max=32)),
         make=lambda fwd, layer: Occlusion(fwd), kwargs=_occlusion_kwargs,
         evaluations=lambda p, shape: occlusion_windows(shape, p["window"], p["stride"]) + 1,
-        uses_baseline=True),
+        uses_baseline=True, check=_check_occlusion, cheaper="raise stride or window"),
     AttributionMethod(
         name="feature_ablation", title="Feature ablation",
         description="Replaces one feature at a time with the baseline and records how the "
         "class score changes. Simple and exact about what it measures, but one forward pass "
         "per feature.",
         captum_class=FeatureAblation, params=(),
-        make=lambda fwd, layer: FeatureAblation(fwd),
-        kwargs=lambda p, shape: {"perturbations_per_eval": PERTURBATIONS_PER_EVAL},
+        make=lambda fwd, layer: FeatureAblation(fwd), kwargs=_ablation_kwargs,
         evaluations=lambda p, shape: ablation_features(shape) + 1, uses_baseline=True),
     AttributionMethod(
         name="grad_cam", title="Grad-CAM",
@@ -202,12 +250,12 @@ _METHODS = (
         params=(Param("relu_attributions", bool, True, "Keep only evidence for the class "
                       "(as in the Grad-CAM paper); off also shows evidence against it."),),
         make=lambda fwd, layer: LayerGradCam(fwd, layer),
-        kwargs=lambda p, shape: {"relu_attributions": p["relu_attributions"]},
+        kwargs=lambda p, x: {"relu_attributions": p["relu_attributions"]},
         evaluations=lambda p, shape: 1, kinds=("image",), needs_layer=True),
 )
 
 METHODS: dict[str, AttributionMethod] = {m.name: m for m in _METHODS}
 
-__all__ = ["METHODS", "AttributionMethod", "NoiseTunnel", "SMOOTHGRAD_PARAMS",
-           "INTERNAL_BATCH", "PERTURBATIONS_PER_EVAL", "ablation_features", "occlusion_windows",
-           "window_shape"]
+__all__ = ["INTERNAL_BATCH", "MAX_WINDOWS", "METHODS", "PERTURBATIONS_PER_EVAL",
+           "SMOOTHGRAD_PARAMS", "AttributionMethod", "NoiseTunnel", "ablation_features",
+           "occlusion_windows", "value_range", "window_shape"]

@@ -7,6 +7,7 @@ test examples, so the file stays fast.
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 import pytest
@@ -43,6 +44,7 @@ from playground.datasets import make_data
 from playground.errors import SpecError
 from playground.params import Param
 from playground.presets import PRESETS
+from playground.rng import RandomStream
 from playground.spec import Spec
 
 TRAIN = {"optimizer": "adam", "lr": 0.01, "batch_size": 32, "epochs": 1,
@@ -116,7 +118,8 @@ def test_registry_entries_are_complete():
                             "deeplift", "gradient_shap", "occlusion", "feature_ablation",
                             "grad_cam"}
     assert METHODS["grad_cam"].kinds == ("image",) and METHODS["grad_cam"].needs_layer
-    assert BASELINES == ("zeros", "mean", "blur", "noise")
+    assert tuple(BASELINES) == ("zeros", "mean", "blur", "noise")
+    assert all(name == b.name and b.help for name, b in BASELINES.items())
 
 
 def _direct(name, model, x, target):
@@ -306,3 +309,34 @@ def test_every_method_runs_on_a_cuda_model_and_returns_cpu_tensors():
     model, x, _ = _setup("sequence")
     a = attribute(model.cuda(), x, 1, "integrated_gradients")
     assert a.device.type == "cpu" and a.shape == x.shape
+
+
+@pytest.mark.parametrize("method,params", [("saliency", {"smoothgrad": True, "nt_samples": 4}),
+                                           ("gradient_shap", {"n_samples": 4})])
+def test_noisy_attributions_are_reproducible_for_the_same_seed(digits, method, params):
+    model, x, _ = digits
+    first, again, other = (attribute(model, x, 1, method, params, seed=s) for s in (3, 3, 4))
+    assert torch.equal(first, again) and not torch.allclose(first, other)
+    noise = [make_baseline("noise", x, seed=s) for s in (3, 3, 4)]
+    assert torch.equal(noise[0], noise[1]) and not torch.allclose(noise[0], noise[2])
+
+
+def test_methods_that_draw_nothing_never_wait_for_the_random_lock(digits):
+    """A session's dropout holds the lock while it trains; a plain IG request must not
+    queue behind it, while a SmoothGrad request has to."""
+    model, x, _ = digits
+    done = {}
+
+    def explain(name, params):
+        done[name] = attribute(model, x, 1, name, params)
+
+    with RandomStream(0).active():  # holds the lock, as a training step with dropout does
+        plain = threading.Thread(target=explain, args=("integrated_gradients", None))
+        noisy = threading.Thread(target=explain, args=("saliency", {"smoothgrad": True}))
+        plain.start()
+        noisy.start()
+        plain.join(timeout=60)
+        noisy.join(timeout=0.5)
+        assert "integrated_gradients" in done and "saliency" not in done
+    noisy.join()
+    assert "saliency" in done
