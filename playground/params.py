@@ -15,6 +15,15 @@ from playground.errors import SpecError
 _TYPE_NAMES = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}
 
 
+def _shown(value: Any) -> str:
+    """A value as an error message quotes it: short, however large the input was."""
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):  # deeply nested, or an int too long to print
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 @dataclass(frozen=True)
 class Param:
     """One tunable parameter: its type, default, allowed range and a one-line help."""
@@ -33,34 +42,39 @@ class Param:
         """Return `value` coerced to this parameter's type, or raise SpecError naming `where`."""
         if self.type is bool:
             if not isinstance(value, bool):
-                raise SpecError(f"{where}: '{self.name}' must be true or false, got {value!r}.")
+                raise SpecError(f"{where}: '{self.name}' must be true or false, got "
+                                f"{_shown(value)}.")
             return value
         if self.type is int:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or (
                 isinstance(value, float) and not value.is_integer()
             ):
                 raise SpecError(
-                    f"{where}: '{self.name}' must be {_TYPE_NAMES[int]}, got {value!r}."
+                    f"{where}: '{self.name}' must be {_TYPE_NAMES[int]}, got {_shown(value)}."
                     f" {self._range_hint()}"
                 )
             value = int(value)
         elif self.type is float:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise SpecError(
-                    f"{where}: '{self.name}' must be {_TYPE_NAMES[float]}, got {value!r}."
+                    f"{where}: '{self.name}' must be {_TYPE_NAMES[float]}, got {_shown(value)}."
                     f" {self._range_hint()}"
                 )
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:  # an integer with hundreds of digits
+                value = math.inf
             if not math.isfinite(value):
-                raise SpecError(f"{where}: '{self.name}' must be a finite number, got {value!r}.")
+                raise SpecError(f"{where}: '{self.name}' must be a finite number, got "
+                                f"{_shown(value)}.")
         elif self.type is str:
             if not isinstance(value, str):
-                raise SpecError(f"{where}: '{self.name}' must be a string, got {value!r}.")
+                raise SpecError(f"{where}: '{self.name}' must be a string, got {_shown(value)}.")
         if self.choices is not None and value not in self.choices:
             options = ", ".join(repr(c) for c in self.choices)
-            raise SpecError(f"{where}: '{self.name}' is {value!r}; choose one of {options}.")
+            raise SpecError(f"{where}: '{self.name}' is {_shown(value)}; choose one of {options}.")
         if self.min is not None and value < self.min or self.max is not None and value > self.max:
-            raise SpecError(f"{where}: '{self.name}' is {value!r}; {self._range_hint()}")
+            raise SpecError(f"{where}: '{self.name}' is {_shown(value)}; {self._range_hint()}")
         return value
 
     def _range_hint(self) -> str:

@@ -18,6 +18,8 @@ from playground.errors import SpecError
 from playground.params import Param, check_params
 
 SPEC_VERSION = 1
+MAX_SPEC_BYTES = 256_000  # a spec is a few kilobytes; anything bigger is not one
+MAX_LAYERS = 64  # far past any network a learner builds; a 10,000-layer spec hung its page
 
 TRAIN_PARAMS: tuple[Param, ...] = (
     Param("optimizer", str, "adam", "How weights move along the gradient.",
@@ -119,6 +121,9 @@ class Spec:
         if not isinstance(raw_layers, list):
             raise SpecError("'layers' must be a list of layer objects such as "
                             '{"type": "linear", "units": 16}.')
+        if len(raw_layers) > MAX_LAYERS:
+            raise SpecError(f"This spec has {len(raw_layers):,} layers; the playground builds "
+                            f"at most {MAX_LAYERS}. Remove layers, or start from a preset.")
         layers = tuple(_check_layer(i, layer, LAYERS) for i, layer in enumerate(raw_layers))
 
         train = data.get("train", {})
@@ -145,11 +150,18 @@ class Spec:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Spec:
+        if len(text) > MAX_SPEC_BYTES:
+            raise SpecError(f"This is {len(text):,} bytes; a spec is a small JSON document "
+                            "(a few kilobytes). Use the file 'Download spec' saved.")
         try:
             data = json.loads(text)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise SpecError(f"This is not valid JSON ({exc}). A spec file is the JSON that "
                             "'Download spec' or `python -m playground` writes.") from None
+        except RecursionError:
+            raise SpecError("This JSON is nested far too deeply to be a spec. A spec file is "
+                            "the JSON that 'Download spec' or `python -m playground` writes."
+                            ) from None
         return cls.from_dict(data)
 
     def to_url_token(self) -> str:
@@ -160,10 +172,16 @@ class Spec:
     @classmethod
     def from_url_token(cls, token: str) -> Spec:
         try:
-            raw = zlib.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+            inflate = zlib.decompressobj()
+            # capped before it is inflated: a 77 KB token once expanded to 60 MB
+            raw = inflate.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)),
+                                     MAX_SPEC_BYTES + 1)
         except (ValueError, zlib.error):
             raise SpecError("The link's spec could not be read; it may have been cut short. "
                             "Ask for the link again or load a preset.") from None
+        if len(raw) > MAX_SPEC_BYTES or inflate.unconsumed_tail:
+            raise SpecError("The link's spec is far larger than any network the playground "
+                            "builds, so it was not opened. Load a preset instead.")
         return cls.from_json(raw)
 
     def with_layers(self, layers: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> Spec:

@@ -12,10 +12,9 @@ import streamlit as st
 
 from playground.errors import SpecError
 from playground.presets import PRESETS
-from playground.spec import Spec
+from playground.spec import MAX_SPEC_BYTES, Spec
 from playground.ui.state import set_spec
 
-MAX_SPEC_BYTES = 256_000  # a spec is a few kilobytes; anything bigger is not one
 _UPLOAD_ERROR, _FLASH, _UPLOADER = "build.upload_error", "build.flash", "build.upload"
 
 
