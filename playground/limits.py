@@ -20,6 +20,7 @@ class Limits:
     max_samples: int  # per dataset
     max_jobs: int  # concurrent training threads on this server
     max_train_seconds: int  # wall time of one background run
+    max_activation_mb: int  # estimated activation memory of one training step or evaluation
 
 
 def current_limits() -> Limits:
@@ -28,4 +29,5 @@ def current_limits() -> Limits:
         max_samples=_env_int("PLAYGROUND_MAX_SAMPLES", 20_000),
         max_jobs=_env_int("PLAYGROUND_MAX_JOBS", 8),
         max_train_seconds=_env_int("PLAYGROUND_MAX_TRAIN_SECONDS", 600),
+        max_activation_mb=_env_int("PLAYGROUND_MAX_ACTIVATION_MB", 1500),
     )

@@ -9,6 +9,7 @@ from typing import Any
 from playground.datasets import DatasetInfo, dataset_info
 from playground.errors import SpecError
 from playground.layers import LAYERS, Fix, ShapeContext, ShapeError, describe_shape
+from playground.layers.base import numel
 from playground.limits import current_limits
 from playground.spec import Spec
 
@@ -88,8 +89,10 @@ def analyze(spec: Spec) -> ShapeReport:
     ctx = ShapeContext(tokens=info.tokens, vocab_size=len(info.vocab) or None)
     shape = info.input_shape
     rows: list[LayerRow] = []
-    cap = current_limits().max_parameters
+    limits = current_limits()
+    cap = limits.max_parameters
     layers = list(spec.layers)
+    kept = widest = numel(info.input_shape)  # floats per example: all kept, and the widest
     for i, layer in enumerate([*layers, None]):
         is_head = layer is None
         if is_head:
@@ -118,8 +121,25 @@ def analyze(spec: Spec) -> ShapeReport:
             return _fail(info, rows, i, label, ShapeError(
                 f"brings the model to {total:,} parameters, more than this server allows "
                 f"({cap:,}) — use fewer units or channels, or add pooling before it."))
+        kept, widest = kept + numel(out), max(widest, numel(out))
+        step, evaluation = activation_mb(kept, widest, spec.train.batch_size)
+        if max(step, evaluation) > limits.max_activation_mb:
+            what, fix = (("a training step", ", or lower the batch size") if step >= evaluation
+                         else ("evaluating 1,024 examples at a time", ""))
+            return _fail(info, rows, i, label, ShapeError(
+                f"brings {what} to about {max(step, evaluation):,.0f} MB of activations, more "
+                f"than this server allows ({limits.max_activation_mb:,} MB) — use fewer "
+                f"channels or units, or add pooling or a stride before it{fix}."))
         shape = out
     return ShapeReport(info, tuple(rows))
+
+
+def activation_mb(kept: int, widest: int, batch_size: int) -> tuple[float, float]:
+    """Estimated memory (MB) of a training step and of an evaluation chunk, from the floats
+    per example: a step keeps every layer's output for the backward pass and as much again
+    for its gradients; evaluation holds the widest layer's input and output for 1,024
+    examples at a time."""
+    return 8 * kept * batch_size / 2**20, 8 * widest * 1024 / 2**20
 
 
 def _fail(info, rows, index, label, exc: ShapeError) -> ShapeReport:

@@ -145,3 +145,23 @@ def test_parameter_cap_counts_the_head(monkeypatch):
     report = analyze(spec)
     assert report.error_index == 1 and "the output head brings the model to 52" in str(
         report.error)
+
+
+def test_activation_memory_is_capped_before_anything_is_built(monkeypatch):
+    """A conv stack with few parameters can still need gigabytes per step: refused with a
+    message naming the layer, from the shape table alone."""
+    from playground.presets import PRESETS
+    from playground.shapes import activation_mb, analyze
+
+    wide = [{"type": "conv2d", "channels": 64, "kernel_size": 3, "padding": 1},
+            {"type": "relu"}] * 8 + [{"type": "flatten"}]
+    spec = (PRESETS["shapes_cnn"].spec().with_dataset("shapes", {"size": 32})
+            .with_layers(wide).with_train(batch_size=512))
+    report = analyze(spec)
+    assert sum(r.parameters for r in report.rows) < 300_000  # far under the parameter cap
+    assert report.error is not None and "MB of activations" in str(report.error)
+    assert str(report.error).startswith("layer ") and "batch size" in str(report.error)
+    step, _ = activation_mb(1000, 100, 32)
+    assert step == 8 * 1000 * 32 / 2**20
+    monkeypatch.setenv("PLAYGROUND_MAX_ACTIVATION_MB", "100000")
+    assert analyze(spec).ok
