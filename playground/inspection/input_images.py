@@ -15,18 +15,34 @@ from PIL import Image, UnidentifiedImageError
 
 from playground.errors import SpecError
 
+MAX_PIXELS = 20_000_000  # a 20-megapixel photo; a 10000×8900 PNG once took the server to 2.8 GB
+WORKING_SIDE = 512  # decoded pictures are shrunk to this before any further conversion
+
 
 def load_image_bytes(data: bytes) -> np.ndarray:
-    """Decode image file bytes (PNG, JPEG, …) into an (H, W, C) or (H, W) uint8 array.
+    """Decode image file bytes (PNG, JPEG, …) into an (H, W, C) or (H, W) uint8 array of at
+    most WORKING_SIDE pixels a side.
 
-    Raises SpecError when the bytes are not an image, so pages can show the reason.
+    The size in the file's header is checked before a pixel is decoded, so a decompression
+    bomb costs nothing. Raises SpecError when the bytes are not an image or too large.
     """
+    too_large = SpecError(f"This picture has more than {MAX_PIXELS / 1e6:g} megapixels, more "
+                          "than the playground reads. Shrink it or crop it, then upload it "
+                          "again.")
     try:
         with Image.open(io.BytesIO(data)) as img:
+            if img.width * img.height > MAX_PIXELS:
+                raise too_large
+            img.draft("L", (WORKING_SIDE, WORKING_SIDE))  # JPEG: decode at a reduced scale
             img.load()
+            img.thumbnail((WORKING_SIDE, WORKING_SIDE))
             if img.mode not in ("L", "RGB", "RGBA"):
                 img = img.convert("RGBA" if "A" in img.getbands() else "RGB")
             return np.asarray(img)
+    except SpecError:
+        raise
+    except Image.DecompressionBombError:  # Pillow's own header check, past 2 × its limit
+        raise too_large from None
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise SpecError("The file could not be read as an image. Upload a PNG or JPEG "
                         "picture.") from exc

@@ -7,6 +7,7 @@ tabular data, exactly what the model receives).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -190,8 +191,11 @@ def _pick_upload(data: Data, key: str) -> ChosenInput | None:
                    f"{data.info.input_shape[1]}×{data.info.input_shape[2]} pixels.")
         return None
     invert = {"auto": None, "keep": False, "invert": True}[colours]
-    try:
-        x = image_to_input(file.getvalue(), data.info.input_shape, invert=invert)
+    raw = file.getvalue()
+    request = (hashlib.sha1(raw).hexdigest(), data.info.input_shape, invert)
+    try:  # decoded once per upload, not on every rerun
+        x = derived("uploaded_image", request,
+                    lambda: image_to_input(raw, data.info.input_shape, invert=invert), keep=2)
     except SpecError as exc:
         st.error(str(exc))
         return None

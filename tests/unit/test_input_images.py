@@ -73,3 +73,24 @@ def test_bright_background_reads_the_border():
     img = np.zeros((10, 10), np.float32)
     assert not bright_background(img)
     assert bright_background(1 - img)
+
+
+def test_picture_bombs_are_refused_from_the_header_alone():
+    """A 20000×20000 PNG raised Pillow's DecompressionBombError uncaught; a 10000×8900 one
+    was decoded whole on every rerun. Both are refused before a pixel is decoded."""
+    import io
+
+    import pytest
+    from PIL import Image
+
+    from playground.errors import SpecError
+    from playground.inspection.input_images import load_image_bytes
+
+    for size in ((20000, 20000), (10000, 8900)):
+        buf = io.BytesIO()
+        Image.new("L", size).save(buf, "PNG")
+        with pytest.raises(SpecError, match="megapixels"):
+            load_image_bytes(buf.getvalue())
+    buf = io.BytesIO()
+    Image.new("RGB", (3000, 2000), "white").save(buf, "JPEG")
+    assert max(load_image_bytes(buf.getvalue()).shape[:2]) <= 512  # shrunk once, early
