@@ -14,7 +14,7 @@ from playground.errors import SpecError
 from playground.layers import LAYERS
 from playground.shapes import analyze
 from playground.spec import Spec
-from playground.ui.state import get_spec, peek_runner, pop_notice
+from playground.ui.state import get_spec, keep_spec_in_url, peek_runner, pop_notice
 
 
 def layer_label(layer: dict[str, Any]) -> str:
@@ -65,7 +65,8 @@ def _training_line(runner: Any) -> None:
 
 def render_sidebar() -> None:
     """Dataset, layers, parameters, training state and device of the session's model."""
-    spec = get_spec()  # also puts the spec back into the URL after a page switch
+    keep_spec_in_url()
+    spec = get_spec()
     with st.sidebar:
         if notice := pop_notice():
             st.warning(notice)

@@ -60,7 +60,7 @@ def get_session() -> Session:
         session = Session(spec or PRESETS[DEFAULT_PRESET].spec())
         st.session_state[_SESSION] = session
         _slot().session = session
-    _keep_in_url(session.spec)
+        _keep_in_url(session.spec)
     return session
 
 
@@ -76,8 +76,13 @@ def set_spec(spec: Spec, fresh: bool = False) -> Change:
     return change
 
 
+def keep_spec_in_url() -> None:
+    """Put the spec back into the URL after a page switch cleared it (once per full run,
+    from the frame; never from a fragment)."""
+    _keep_in_url(get_session().spec)
+
+
 def _keep_in_url(spec: Spec) -> None:
-    """Write the spec into the URL when it is not there (page switches clear it)."""
     token = spec.to_url_token()
     if st.query_params.get(URL_KEY) != token:
         st.query_params[URL_KEY] = token
