@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from playground.layers import LAYERS
+from playground.registry import add_entry
 
 # Ways to choose an input to inspect (`DataKind.input_pickers`). TEST_SPLIT is a test example
 # by index, by class or among the misclassified; the others make a new input.
@@ -84,10 +85,7 @@ DATA_KINDS: dict[str, DataKind] = {}
 
 
 def register(kind: DataKind) -> DataKind:
-    if kind.name in DATA_KINDS:
-        raise ValueError(f"data kind {kind.name!r} registered twice")
-    DATA_KINDS[kind.name] = kind
-    return kind
+    return add_entry(DATA_KINDS, kind.name, kind, "data kind")
 
 
 register(DataKind("2d", "2D points", "point", "sample", "scatter", (TEST_SPLIT, POINT),

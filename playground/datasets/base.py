@@ -14,6 +14,7 @@ from playground.datakinds import DATA_KINDS
 from playground.errors import SpecError
 from playground.limits import current_limits
 from playground.params import Param
+from playground.registry import add_entry
 
 
 @dataclass(frozen=True)
@@ -77,12 +78,9 @@ DATASETS: dict[str, DatasetKind] = {}
 
 
 def register(kind: DatasetKind) -> DatasetKind:
-    if kind.name in DATASETS:
-        raise ValueError(f"dataset {kind.name!r} registered twice")
     if kind.kind not in DATA_KINDS:
         raise ValueError(f"dataset {kind.name!r}: unknown data kind {kind.kind!r}")
-    DATASETS[kind.name] = kind
-    return kind
+    return add_entry(DATASETS, kind.name, kind, "dataset")
 
 
 def samples_param(default: int, low: int = 50, high: int = 5000) -> Param:
