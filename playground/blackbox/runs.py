@@ -98,13 +98,14 @@ def run_sanity(progress: Progress, source: Source, params: dict[str, Any],
     require_classify(source.data, "The sanity check")
     model = _model(progress, source, params["epochs"], (0.0, 0.3))
     names = [layer["type"] for layer in source.spec.layers] + ["head"]
-    stages = cascading_models(model, names)[1:]
+    seed = source.spec.train.seed
+    stages = cascading_models(model, names, seed)[1:]
     permuted = train_model(source.spec, permuted_labels(source.data), params["epochs"],
                            progress, (0.3, 0.6), "Retraining on shuffled labels")
     stages.append(("labels permuted (retrained)", permuted))
     x = np.asarray(source.data.x_test[:params["examples"]])
     return sanity_check(model, x, methods, stages, params["threshold"],
-                        progress=lambda f, t: progress(0.6 + 0.4 * f, t))
+                        progress=lambda f, t: progress(0.6 + 0.4 * f, t), seed=seed)
 
 
 def run_shortcut(progress: Progress, source: Source, params: dict[str, Any],

@@ -27,9 +27,14 @@ class SanityResult:
     stages: tuple[str, ...]  # "original", then one name per cumulative destruction
     methods: tuple[str, ...]
     maps: dict[str, np.ndarray]  # method -> (S, N, *display) absolute maps per stage
-    correlations: dict[str, np.ndarray]  # method -> (S,) mean rank correlation with original
+    # method -> (S,) mean rank correlation with the original over the examples where it is
+    # defined; nan at a stage where it is defined for none
+    correlations: dict[str, np.ndarray]
+    # method -> (S,) examples left out of that mean: a constant map (either one) has no
+    # ranking, so its correlation is undefined rather than zero
+    left_out: dict[str, np.ndarray]
     flagged: dict[str, bool]  # method -> its maps survived the destruction
-    judged: dict[str, float]  # method -> the correlation the flag was decided on
+    judged: dict[str, float]  # method -> the correlation the flag was decided on (nan: none)
     threshold: float
     inputs: np.ndarray  # (N, *display) the inputs explained
     targets: np.ndarray  # (N,) the original model's predicted classes
@@ -84,10 +89,27 @@ def _display(maps: np.ndarray) -> np.ndarray:
     return a.sum(1) if a.ndim == 4 else a
 
 
+def stage_correlations(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean rank correlation of every stage's maps with the original ones, (S, N, ...) ->
+    (S,), over the examples where it is defined, and how many were left out per stage.
+
+    A constant map has no ranking: counting it as 0 would pull a whole stage down (and one
+    constant original would zero every stage), so it is left out and reported instead.
+    """
+    from playground.attribution import rank_correlation
+
+    rho = np.array([[rank_correlation(stack[0, n], stack[s, n]) for n in range(stack.shape[1])]
+                    for s in range(len(stack))])  # (S, N)
+    defined = ~np.isnan(rho)
+    counts = defined.sum(1)
+    mean = np.where(counts > 0, np.nansum(rho, 1) / np.maximum(counts, 1), np.nan)
+    return mean, stack.shape[1] - counts
+
+
 def sanity_check(model: nn.Module, x: np.ndarray, methods: tuple[str, ...],
                  destroyed: list[tuple[str, nn.Module]], threshold: float = THRESHOLD,
                  params: dict[str, dict] | None = None,
-                 progress: Progress = no_progress) -> SanityResult:
+                 progress: Progress = no_progress, seed: int = 0) -> SanityResult:
     """Explain `x` with each method under the original model and each destroyed model.
 
     Args:
@@ -99,15 +121,17 @@ def sanity_check(model: nn.Module, x: np.ndarray, methods: tuple[str, ...],
         threshold: rank correlation at or above which a fully destroyed model's maps count
             as unchanged.
         params: per-method parameters for the attribution registry.
+        seed: the attributions' random stream (SmoothGrad, GradientSHAP), the same at every
+            stage so only the model differs.
     """
-    from playground.attribution import attribute, rank_correlation
+    from playground.attribution import METHODS, attribute
 
     xt = torch.as_tensor(np.array(x, dtype=np.float32))
     targets = predict_logits(model, xt).argmax(-1)
     target_t = torch.as_tensor(targets)
     stages = [("original", model), *destroyed]
     conv = last_conv_index(model)
-    maps, correlations, flagged, judged = {}, {}, {}, {}
+    maps, correlations, left_out, flagged, judged = {}, {}, {}, {}, {}
     total = len(stages) * len(methods)
     done = 0
     for method in methods:
@@ -115,13 +139,12 @@ def sanity_check(model: nn.Module, x: np.ndarray, methods: tuple[str, ...],
         for name, stage_model in stages:
             progress(done / total, f"{method}: {name}")
             a = attribute(stage_model, xt, target_t, method, (params or {}).get(method),
-                          layer=conv if method == "grad_cam" else None)
+                          layer=conv if METHODS[method].needs_layer else None, seed=seed)
             per_stage.append(_display(np.asarray(a, dtype=np.float32)))
             done += 1
         stack = np.stack(per_stage)  # (S, N, ...)
-        corr = np.array([np.mean([rank_correlation(stack[0, n].ravel(), stack[s, n].ravel())
-                                  for n in range(len(xt))]) for s in range(len(stages))])
-        maps[method], correlations[method] = stack, np.nan_to_num(corr)
+        corr, missing = stage_correlations(stack)
+        maps[method], correlations[method], left_out[method] = stack, corr, missing
         # Judged on the fully destroyed models: the last cascade stage and any retrain.
         final = [i for i, (name, _) in enumerate(stages) if i == len(stages) - 1 or
                  name.startswith("labels")]
@@ -129,9 +152,10 @@ def sanity_check(model: nn.Module, x: np.ndarray, methods: tuple[str, ...],
                            default=None)
         if last_cascade is not None:
             final.append(last_cascade)
-        judged[method] = float(max(np.nan_to_num(corr)[i] for i in set(final)))
-        flagged[method] = judged[method] >= threshold
+        decided = [corr[i] for i in set(final) if not np.isnan(corr[i])]
+        judged[method] = float(max(decided)) if decided else float("nan")
+        flagged[method] = bool(decided) and judged[method] >= threshold
     progress(1.0, "Maps compared")
     return SanityResult(tuple(n for n, _ in stages), tuple(methods), maps, correlations,
-                        flagged, judged, threshold,
+                        left_out, flagged, judged, threshold,
                         _display(x) if np.ndim(x) == 4 else np.asarray(x), targets)

@@ -4,6 +4,7 @@ button (a background job) and the result's figures."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -115,7 +116,10 @@ def sanity_section() -> None:
     titles = {k: METHODS[k].title for k in result.methods}
     for k in result.methods:
         value = result.judged[k]
-        if result.flagged[k]:
+        if math.isnan(value):
+            st.info(f"**{titles[k]}** cannot be judged: its maps of the destroyed models are "
+                    "constant on every example, so they have no ranking to compare.")
+        elif result.flagged[k]:
             st.warning(f"**{titles[k]}** is flagged: with the model destroyed its maps still "
                        f"rank-correlate {value:.2f} with the original (threshold "
                        f"{result.threshold:g}). It is not explaining the model.")
@@ -123,7 +127,14 @@ def sanity_section() -> None:
             st.success(f"**{titles[k]}** passes: once the model is destroyed its maps "
                        f"rank-correlate at most {value:.2f} with the original.")
     st.plotly_chart(fig.correlation_curves(result.stages, result.correlations, result.flagged,
-                                           result.threshold, titles), key="bb.sanity.curves")
+                                           result.threshold, titles, result.left_out),
+                    key="bb.sanity.curves")
+    skipped = {titles[k]: int(n.sum()) for k, n in result.left_out.items() if n.sum()}
+    if skipped:
+        st.caption("Left out of the means: " + ", ".join(
+            f"{t}, {n} constant map{'s' if n > 1 else ''}" for t, n in skipped.items())
+            + ". A constant map has no ranking, so its rank correlation is undefined; the "
+            "mean is over the other examples.")
     n = len(result.inputs)
     example = st.slider("Example", 1, n, 1, key="bb.sanity.example") - 1 if n > 1 else 0
     image = result.inputs[example] if result.inputs.ndim == 3 else None

@@ -74,14 +74,22 @@ def weights_figure(weights: np.ndarray, feature_names: Sequence[str],
 
 def correlation_curves(stages: Sequence[str], correlations: dict[str, np.ndarray],
                        flagged: dict[str, bool], threshold: float,
-                       titles: dict[str, str] | None = None) -> go.Figure:
+                       titles: dict[str, str] | None = None,
+                       left_out: dict[str, np.ndarray] | None = None) -> go.Figure:
     """Rank correlation with the original maps as the model is destroyed, one line per
-    method; methods staying above the threshold are drawn dashed and named as flagged."""
+    method; methods staying above the threshold are drawn dashed and named as flagged.
+
+    `left_out` (method -> (S,) counts) names how many constant maps, which have no ranking,
+    each method's means leave out; a stage with none defined is a gap in its line.
+    """
     traces = []
     for i, (method, corr) in enumerate(correlations.items()):
         name = (titles or {}).get(method, method)
+        skipped = int(np.sum((left_out or {}).get(method, 0)))
+        if skipped:
+            name += f" ({skipped} constant map{'s' if skipped > 1 else ''} left out)"
         traces.append({"type": "scatter", "mode": "lines+markers", "x": list(stages),
-                       "y": np.round(corr, 3).tolist(),
+                       "y": [None if np.isnan(c) else round(float(c), 3) for c in corr],
                        "name": name + (" — flagged" if flagged.get(method) else ""),
                        "line": {"color": OKABE_ITO[i % len(OKABE_ITO)],
                                 "dash": "dash" if flagged.get(method) else "solid"}})
