@@ -21,7 +21,7 @@ from playground.blackbox.common import (
 from playground.datasets import Data, make_data
 from playground.spec import DatasetSpec, Spec
 
-BINS = 10
+BINS = 15  # equal-width confidence bins, as ECE is usually reported (Guo et al., 2017)
 
 
 def overconfident_spec() -> Spec:
@@ -40,9 +40,15 @@ class Reliability:
     count: np.ndarray  # (B,) examples per bin
     ece: float
 
+    @property
+    def bins(self) -> int:
+        """How many confidence bins the ECE was measured over (it depends on this)."""
+        return len(self.count)
+
 
 def reliability(probs: np.ndarray, y: np.ndarray, bins: int = BINS) -> Reliability:
-    """Bin predictions by confidence; ECE is the count-weighted gap |accuracy − confidence|."""
+    """Bin predictions by confidence into `bins` equal-width bins (lo, hi]; ECE is the
+    count-weighted gap |accuracy − confidence|."""
     conf, pred = probs.max(-1), probs.argmax(-1)
     right = (pred == np.asarray(y)).astype(float)
     edges = np.linspace(0.0, 1.0, bins + 1)

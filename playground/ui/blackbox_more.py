@@ -54,7 +54,8 @@ def calibration_section() -> None:
     verdict = ("overconfident: it is softened" if result.temperature > 1 else
                "underconfident: it is sharpened")
     st.caption(f"Fitted temperature T = {result.temperature:.2f} (the model was {verdict}). "
-               f"ECE {b.ece:.3f} → {a.ece:.3f}. Predictions do not change: dividing every "
+               f"ECE {b.ece:.3f} → {a.ece:.3f} (over {b.bins} equal-width confidence "
+               "bins, the usual measure). Predictions do not change: dividing every "
                "logit by the same number keeps the largest one largest. Temperature fixes "
                "confidence on data like the test set; it does nothing for the far inputs.")
     if a.ece > b.ece:

@@ -33,9 +33,29 @@ def test_reliability_bins_and_ece():
     y = np.array([0] * 9 + [1])  # 90 % sure and 90 % right: perfectly calibrated
     r = reliability(probs, y)
     assert r.ece == pytest.approx(0.0, abs=1e-9)
-    assert r.count.sum() == 10 and r.count[8] == 10
+    assert r.bins == 15 and r.count.sum() == 10 and r.count[13] == 10  # (0.867, 0.933]
     wrong = reliability(probs, np.array([0] * 5 + [1] * 5))
     assert wrong.ece == pytest.approx(0.4)
+
+
+def _ece_by_definition(probs: np.ndarray, y: np.ndarray, bins: int = 15) -> float:
+    """ECE as Guo et al. (2017) write it: sum over bins B_m = ((m-1)/M, m/M] of
+    |B_m| / n * |acc(B_m) - conf(B_m)|."""
+    conf, right = probs.max(1), probs.argmax(1) == y
+    total = 0.0
+    for m in range(1, bins + 1):
+        inside = (conf > (m - 1) / bins) & (conf <= m / bins)
+        if inside.any():
+            total += inside.mean() * abs(right[inside].mean() - conf[inside].mean())
+    return total
+
+
+@pytest.mark.parametrize("bins", [15, 10])
+def test_ece_equals_its_textbook_definition(bins):
+    rng = np.random.default_rng(1)
+    probs = softmax(rng.normal(size=(500, 4)) * 3)
+    y = rng.integers(0, 4, 500)
+    assert reliability(probs, y, bins).ece == pytest.approx(_ece_by_definition(probs, y, bins))
 
 
 def test_temperature_scaling_lowers_ece_of_an_overconfident_model(overconfident):
