@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import textwrap
 import time
@@ -201,22 +202,29 @@ def cmd_train(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    """Write the network as plain PyTorch source (and check the weights fit it)."""
+    """Write the network as plain PyTorch source, with its checked weights copied beside it."""
     from playground.export import export_source, load_weights
     from playground.spec import load_spec
 
     spec = load_spec(args.spec)
     if args.weights:
         load_weights(spec, args.weights)  # a mismatch is reported now, not when the code runs
-    source = export_source(spec, weights=args.weights)
+    source = export_source(spec)
     if args.out in (None, "-"):
         out.write(source)
         return 0
+    target = Path(args.out)
+    weights = target.with_name("model.safetensors")  # where the exported file looks first
     try:
-        Path(args.out).write_text(source, encoding="utf-8")
+        target.write_text(source, encoding="utf-8")
+        if args.weights and not (weights.exists() and weights.samefile(args.weights)):
+            shutil.copyfile(args.weights, weights)
     except OSError as exc:
-        raise SpecError(f"Cannot write {args.out!r}: {exc.strerror}.") from None
-    out.write(f"wrote {args.out}; run it with `python {args.out}`\n")
+        raise SpecError(f"Cannot write {exc.filename!r}: {exc.strerror}.") from None
+    if args.weights:
+        out.write(f"wrote {target} and {weights}; run it with `python {target}`\n")
+    else:
+        out.write(f"wrote {target}; run it with `python {target} WEIGHTS.safetensors`\n")
     return 0
 
 
@@ -274,7 +282,8 @@ def make_parser() -> ArgumentParser:
 
     p = sub.add_parser("export", help="write the network as plain PyTorch source")
     p.add_argument("spec", metavar="SPEC.json")
-    p.add_argument("--weights", metavar="FILE", help="model.safetensors the code should load")
+    p.add_argument("--weights", metavar="FILE", help="model.safetensors to check against the "
+                   "spec and copy beside the code, where it loads from by default")
     p.add_argument("--out", metavar="FILE.py", help="where to write the code (default stdout)")
     p.set_defaults(func=cmd_export)
 

@@ -7,8 +7,10 @@ the spec's model before loading, so a mismatch names the layer instead of failin
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
+import pprint
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from torch import nn
 
 from playground.builder import build_model
 from playground.errors import SpecError
-from playground.layers import format_shape
+from playground.layers import LAYERS, format_shape
 from playground.shapes import ShapeReport, validate
 from playground.spec import Spec
 
@@ -118,90 +120,96 @@ def write_metrics(path: str | Path, metrics: dict[str, Any]) -> Path:
     return path
 
 
-def module_code(module: nn.Module) -> str:
-    """The constructor call that rebuilds a torch.nn module, checked by running it.
+def export_source(spec: Spec) -> str:
+    """Plain PyTorch source for the spec's network, assembled from the layer registry.
 
-    torch.nn modules print their constructor arguments; the round trip is verified, so a
-    module that prints something else (a custom layer) is refused rather than mis-exported.
-    """
-    cls = type(module)
-    code = f"nn.{cls.__name__}({module.extra_repr()})"
-    if getattr(nn, cls.__name__, None) is cls:
-        try:
-            rebuilt = eval(code, {"nn": nn, "torch": torch})  # noqa: S307 - our own repr
-        except Exception:  # noqa: BLE001 - any failure means "not exportable"
-            rebuilt = None
-        if type(rebuilt) is cls and repr(rebuilt) == repr(module) and {
-            k: v.shape for k, v in rebuilt.state_dict().items()
-        } == {k: v.shape for k, v in module.state_dict().items()}:
-            return code
-    raise ValueError(f"{cls.__name__} has no plain-PyTorch constructor call")
-
-
-def export_source(spec: Spec, weights: str | None = None) -> str:
-    """Plain PyTorch source for the spec's network: one nn.Sequential in the same order.
+    Each layer's kind writes its constructor expression, and the playground classes those
+    expressions call are inlined once each, so the file needs only torch and safetensors.
 
     Args:
         spec: the network to write out (the output head included).
-        weights: a safetensors path the script loads by default when run.
     Returns:
-        A standalone Python module defining `build_model()` and `INPUT_SHAPE`.
+        A standalone module defining `build_model()`, `load_model(path)` and `INPUT_SHAPE`;
+        run as a script it loads the model.safetensors beside it (or the path given) and
+        prints the parameter count and output shape.
     """
     report = validate(spec)
     model = build_model(spec, report)
-    lines = []
+    lines, definitions = [], {}
     for row, module in zip(report.rows, model, strict=True):
-        label = "output head" if row.is_head else f"layer {row.index + 1}: {row.kind}"
+        kind = LAYERS[row.kind]
         try:
-            code = module_code(module)
+            code = kind.code(row.input_shape, row.params, module)
         except ValueError:
             raise SpecError(f"layer {row.index + 1} ({row.kind}) cannot be exported as plain "
-                            "PyTorch code yet; remove it to export the rest.") from None
-        lines.append(f"        {code},  # {label}, {format_shape(row.input_shape)} -> "
-                     f"{format_shape(row.output_shape)}")
+                            "PyTorch code: its layer kind declares no `source`.") from None
+        definitions.update(dict.fromkeys(kind.definitions))  # ordered, each class once
+        label = "output head" if row.is_head else f"layer {row.index + 1}: {row.kind}"
+        lines.append(f"        # {label}, {format_shape(row.input_shape)} -> "
+                     f"{format_shape(row.output_shape)}\n        {code},")
     info = report.info
+    defined = "".join(inspect.getsource(obj) + "\n\n" for obj in definitions)
     return _TEMPLATE.format(
         dataset=info.name,
         classes=info.num_classes,
         parameters=report.total_parameters,
+        imports="import math\n" if "math." in defined else "",  # positions, attention scale
+        definitions=defined,
         layers="\n".join(lines),
         input_shape=tuple(info.input_shape),
         input_dtype="torch.long" if info.tokens else "torch.float32",
-        weights=repr(weights),
-        spec=spec.to_json(indent=None),
+        spec=pprint.pformat(spec.to_dict(), width=92, sort_dicts=False).replace(
+            "\n", "\n" + " " * len("SPEC = ")),
     )
 
 
 _TEMPLATE = '''"""A network exported from the Deep Learning Playground as plain PyTorch.
 
-Dataset {dataset} ({classes} classes), {parameters:,} parameters. Layers are numbered like
-the playground's, so its safetensors weights load with `load_state_dict`.
+Dataset {dataset}, {classes} classes, {parameters:,} parameters. Layers are numbered like
+the playground's, so its safetensors weights load with `load_state_dict`. Run it as
+`python FILE.py [WEIGHTS.safetensors]` (default: the model.safetensors beside it) to load
+the weights and print the parameter count and the output shape.
 """
 
-import sys
+from __future__ import annotations
+
+{imports}import sys
+from pathlib import Path
 
 import torch
+from safetensors.torch import load_file
 from torch import nn
 
 INPUT_SHAPE = {input_shape}  # one example, without the batch dimension
-WEIGHTS = {weights}  # a model.safetensors from `python -m playground train`, or None
-SPEC = {spec!r}
+INPUT_DTYPE = {input_dtype}  # token ids for sequence datasets, else features
+WEIGHTS = Path(__file__).with_name("model.safetensors")  # `python -m playground train` output
+# The playground spec this file was exported from.
+SPEC = {spec}
 
 
-def build_model() -> nn.Sequential:
+{definitions}def build_model() -> nn.Sequential:
+    """The network with fresh weights; `load_model` fills in the trained ones."""
     return nn.Sequential(
 {layers}
     )
 
 
-if __name__ == "__main__":
+def load_model(path: str | Path = WEIGHTS) -> nn.Sequential:
+    """The network with trained weights from a safetensors file (never a pickle), for eval."""
     model = build_model()
-    path = sys.argv[1] if len(sys.argv) > 1 else WEIGHTS
-    if path:
-        from safetensors.torch import load_file
+    model.load_state_dict(load_file(str(path)))
+    return model.eval()
 
-        model.load_state_dict(load_file(path))
-    model.eval()
-    x = torch.zeros((2, *INPUT_SHAPE), dtype={input_dtype})  # (B, *INPUT_SHAPE)
-    print(tuple(model(x).shape))
+
+if __name__ == "__main__":
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else WEIGHTS
+    if not path.is_file():
+        sys.exit(f"No weights at {{path}}: pass the model.safetensors that "
+                 "`python -m playground train` writes.")
+    model = load_model(path)
+    x = torch.zeros((2, *INPUT_SHAPE), dtype=INPUT_DTYPE)  # (B, *INPUT_SHAPE)
+    with torch.no_grad():
+        y = model(x)
+    print(f"{{sum(p.numel() for p in model.parameters()):,}} parameters; "
+          f"input {{tuple(x.shape)}} -> output {{tuple(y.shape)}}")
 '''

@@ -92,6 +92,9 @@ register(LayerKind(
     build=lambda shape, p: MultiHeadSelfAttention(shape[1], p["width"], p["heads"],
                                                   p["causal"]),
     count=_attention_count,
+    source=lambda shape, p: (f"MultiHeadSelfAttention({shape[1]}, {p['width']}, "
+                             f"{p['heads']}, {p['causal']})"),
+    definitions=(AttentionSoftmax, MultiHeadSelfAttention),
 ))
 
 
@@ -139,4 +142,7 @@ register(LayerKind(
     build=lambda shape, p: TransformerBlock(shape[1], p["heads"], p["mlp_units"],
                                             p["causal"]),
     count=_block_count,
+    source=lambda shape, p: (f"TransformerBlock({shape[1]}, {p['heads']}, {p['mlp_units']}, "
+                             f"{p['causal']})"),
+    definitions=(AttentionSoftmax, MultiHeadSelfAttention, TransformerBlock),
 ))

@@ -47,6 +47,11 @@ class LayerKind:
     `shape` maps an input shape to an output shape (raising ShapeError with a message that
     starts after "layer N (kind)"), `build` makes the torch module and `count` returns the
     parameter count without allocating, so an oversized layer is refused before it exists.
+    `source` writes the same layer as a plain-PyTorch constructor expression for the code
+    export; `definitions` are the playground classes and functions that expression needs,
+    dependencies first, whose source the exported file inlines (they may use only math and
+    torch). A kind whose `build` makes a stock torch.nn module needs neither: its repr is
+    its constructor.
     """
 
     name: str
@@ -67,9 +72,36 @@ class LayerKind:
     linear_range: tuple[float, float] | None = None
     # Gated recurrent kinds: gate names in the order of torch's weight blocks.
     gates: tuple[str, ...] = ()
+    source: Callable[[Shape, dict[str, Any]], str] | None = None
+    definitions: tuple[Callable[..., Any], ...] = ()
 
     def defaults(self) -> dict[str, Any]:
         return {"type": self.name, **{p.name: p.default for p in self.params}}
+
+    def code(self, shape: Shape, p: dict[str, Any], module: nn.Module) -> str:
+        """The plain-PyTorch expression that rebuilds `module`, which `build(shape, p)` made."""
+        return self.source(shape, p) if self.source else torch_call(module)
+
+
+def torch_call(module: nn.Module) -> str:
+    """The constructor call that rebuilds a stock torch.nn module, checked by running it.
+
+    torch.nn modules print their constructor arguments; the round trip is verified, so a
+    module that prints something else (a custom layer without `source`) is refused rather
+    than mis-exported.
+    """
+    cls = type(module)
+    code = f"nn.{cls.__name__}({module.extra_repr()})"
+    if getattr(nn, cls.__name__, None) is cls:
+        try:
+            rebuilt = eval(code, {"nn": nn})  # noqa: S307 - our own repr
+        except Exception:  # noqa: BLE001 - any failure means "not exportable"
+            rebuilt = None
+        if type(rebuilt) is cls and repr(rebuilt) == repr(module) and {
+            k: v.shape for k, v in rebuilt.state_dict().items()
+        } == {k: v.shape for k, v in module.state_dict().items()}:
+            return code
+    raise ValueError(f"{cls.__name__} has no plain-PyTorch constructor call")
 
 
 LAYERS: dict[str, LayerKind] = {}

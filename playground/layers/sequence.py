@@ -94,6 +94,8 @@ register(LayerKind(
     shape=_positional_shape,
     build=lambda shape, p: PositionalEncoding(shape[0], shape[1], p["mode"]),
     count=lambda shape, p: shape[0] * shape[1] if p["mode"] == "learned" else 0,
+    source=lambda shape, p: f"PositionalEncoding({shape[0]}, {shape[1]}, {p['mode']!r})",
+    definitions=(sinusoidal_table, PositionalEncoding),
 ))
 
 
@@ -147,6 +149,9 @@ def _register_recurrent(kind: str, description: str, gates: tuple[str, ...] = ()
                                          p["bidirectional"]),
         count=lambda shape, p: _recurrent_count(gates, shape, p),
         gates=gates,
+        source=lambda shape, p: (f"Recurrent({kind!r}, {shape[1]}, {p['hidden']}, "
+                                 f"{p['layers']}, {p['bidirectional']})"),
+        definitions=(Recurrent,),
     ))
 
 
@@ -200,4 +205,6 @@ register(LayerKind(
                                                                       "tokens")),),
     shape=_readout_shape,
     build=lambda shape, p: Readout(p["mode"]),
+    source=lambda shape, p: f"Readout({p['mode']!r})",
+    definitions=(Readout,),
 ))

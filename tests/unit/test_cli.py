@@ -167,10 +167,11 @@ def test_export_writes_code_that_runs(small_spec, tmp_path, capsys, monkeypatch)
     weights = tmp_path / "run" / "model.safetensors"
     code, text = call("export", path, "--weights", weights, "--out", target)
     assert code == 0 and "wrote" in text
+    assert (tmp_path / "model.safetensors").read_bytes() == weights.read_bytes()  # beside it
     capsys.readouterr()
     monkeypatch.setattr(sys, "argv", [str(target)])
     runpy.run_path(str(target), run_name="__main__")  # as `python net.py` runs it
-    assert capsys.readouterr().out.strip() == "(2, 3)"
+    assert capsys.readouterr().out.strip().endswith("-> output (2, 3)")
     other = tmp_path / "other.json"
     other.write_text(spec.with_layers([{"type": "linear", "units": 5}]).to_json())
     code, _ = call("export", other, "--weights", weights)

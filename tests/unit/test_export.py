@@ -1,7 +1,10 @@
 """Weights in and out (safetensors only, checked against the spec) and the plain-PyTorch
-source export, run and compared with the spec-built model."""
+source export, run apart from the repo and compared with the playground's own model."""
 
+import dataclasses
 import json
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -9,6 +12,7 @@ from safetensors.torch import save_file
 from torch import nn
 
 from playground.builder import build_model
+from playground.cli import main
 from playground.datasets import make_data
 from playground.errors import SpecError
 from playground.export import (
@@ -22,10 +26,7 @@ from playground.layers import LAYERS
 from playground.presets import PRESETS
 from playground.shapes import analyze
 from playground.spec import Spec
-
-# Kinds built from stock torch.nn modules: these must always export.
-STOCK_KINDS = {"relu", "leaky_relu", "tanh", "sigmoid", "gelu", "linear", "flatten",
-               "dropout", "batchnorm", "layernorm", "conv2d", "maxpool2d", "avgpool2d"}
+from playground.trainer import Trainer
 
 
 def cnn_spec(**train):
@@ -82,40 +83,113 @@ def test_metrics_are_strict_json(tmp_path):
 
 
 def _exportable_spec(name):
-    """A small valid spec containing this kind on a vector or image dataset."""
+    """A small valid spec containing this kind, on a vector, image or token dataset."""
     layer = LAYERS[name].defaults()
-    for dataset in ("digits", "spiral"):
-        for layers in ([layer], [layer, {"type": "flatten"}], [{"type": "flatten"}, layer]):
+    stacks = ([layer], [layer, {"type": "flatten"}], [{"type": "flatten"}, layer],
+              [{"type": "embedding"}, layer])
+    for dataset in ("digits", "spiral", "reverse", "brackets"):
+        for layers in stacks:
             spec = Spec.from_dict({"dataset": dataset, "layers": layers})
             if analyze(spec).ok:
                 return spec
     raise AssertionError(f"no simple stack holds {name}")
 
 
-def check_export(spec):
-    """Exported code, run, equals the spec-built model; or a custom module is refused."""
+@pytest.mark.parametrize("name", list(LAYERS))
+def test_every_kind_exports_as_the_same_network(name):
+    spec = _exportable_spec(name)
     ours = build_model(spec).eval()
-    custom = [i for i, m in enumerate(ours) if getattr(nn, type(m).__name__, None) is not type(m)]
-    if custom:
-        with pytest.raises(SpecError, match=rf"layer {custom[0] + 1} \(.*\) cannot be exported"):
-            export_source(spec)
-        return False
-    namespace = {}
+    namespace = {"__file__": "exported.py", "__name__": "exported"}
     exec(compile(export_source(spec), "exported.py", "exec"), namespace)  # noqa: S102
     theirs = namespace["build_model"]().eval()
-    assert [type(m) for m in ours] == [type(m) for m in theirs]
     theirs.load_state_dict(ours.state_dict())
     x = torch.as_tensor(make_data(spec.dataset).x_test[:2].copy())
     assert tuple(x.shape[1:]) == namespace["INPUT_SHAPE"]
     assert torch.equal(ours(x), theirs(x))
-    return True
+    assert namespace["SPEC"] == spec.to_dict()
 
 
-@pytest.mark.parametrize("name", sorted(STOCK_KINDS))
-def test_every_stock_kind_exports_as_the_same_network(name):
-    assert check_export(_exportable_spec(name))
+def test_a_custom_module_without_source_is_refused(monkeypatch):
+    class Custom(nn.Identity):
+        pass
+
+    relu = dataclasses.replace(LAYERS["relu"], build=lambda shape, p: Custom())
+    monkeypatch.setitem(LAYERS, "relu", relu)
+    spec = Spec.from_dict({"dataset": "spiral", "layers": [{"type": "relu"}]})
+    with pytest.raises(SpecError, match=r"layer 1 \(relu\) cannot be exported .* no `source`"):
+        export_source(spec)
+
+
+# Runs every exported file the way a user would, apart from the repo: an import of
+# playground fails, each file runs as `python net.py` in a folder holding only it and its
+# model.safetensors, then its load_model() answers the test inputs.
+DRIVER = """
+import contextlib, io, json, os, runpy, sys, traceback
+from safetensors.torch import load_file, save_file
+import torch
+
+class NoPlayground:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "playground":
+            raise ImportError("the exported file imports playground")
+
+sys.meta_path.insert(0, NoPlayground())
+root, names, report = sys.argv[1], sys.argv[2:], {}
+for name in names:
+    os.chdir(os.path.join(root, name))
+    sys.argv = ["net.py"]  # no weights argument: the file finds the ones beside it
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            namespace = runpy.run_path("net.py", run_name="__main__")
+        x = load_file(os.path.join(root, "io", name + "_x.safetensors"))["x"]
+        with torch.no_grad():
+            y = namespace["load_model"]()(x)
+        save_file({"y": y.contiguous()}, os.path.join(root, "io", name + "_y.safetensors"))
+        report[name] = {"printed": printed.getvalue()}
+    except Exception:
+        report[name] = {"printed": printed.getvalue(), "error": traceback.format_exc()}
+with open(os.path.join(root, "report.json"), "w") as f:
+    json.dump(report, f)
+"""
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """Every preset trained a few steps, exported by the CLI and run in one fresh process."""
+    root = tmp_path_factory.mktemp("exported")
+    (root / "io").mkdir()
+    (root / "weights").mkdir()
+    expected = {}
+    for name, preset in PRESETS.items():
+        spec = preset.spec().with_train(device="cpu")
+        trainer = Trainer(spec)
+        for _ in range(3):
+            trainer.step()
+        weights = save_weights(trainer.model, root / "weights" / f"{name}.safetensors", spec)
+        (root / name).mkdir()
+        assert main(["export", str(preset.path), "--weights", str(weights),
+                     "--out", str(root / name / "net.py")]) == 0
+        x = trainer.x_test.cpu()
+        save_file({"x": x.contiguous()}, str(root / "io" / f"{name}_x.safetensors"))
+        with torch.no_grad():
+            expected[name] = trainer.model.eval()(trainer.x_test).cpu()
+    (root / "driver.py").write_text(DRIVER)
+    run = subprocess.run([sys.executable, str(root / "driver.py"), str(root), *PRESETS],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    report = json.loads((root / "report.json").read_text())
+    return root, expected, report
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
-def test_presets_export_exactly_or_are_refused_clearly(name):
-    check_export(PRESETS[name].spec())
+def test_every_preset_exports_to_standalone_code_with_the_same_outputs(name, exported):
+    root, expected, report = exported
+    source = (root / name / "net.py").read_text()
+    assert "import playground" not in source and "from playground" not in source
+    assert sorted(p.name for p in (root / name).iterdir()) == ["model.safetensors", "net.py"]
+    assert "error" not in report[name], report[name]["error"]
+    shape = (2, *expected[name].shape[1:])
+    assert report[name]["printed"].strip().endswith(f"-> output {shape}")
+    theirs = read_weights(root / "io" / f"{name}_y.safetensors")["y"]
+    assert torch.allclose(theirs, expected[name], atol=1e-6)
