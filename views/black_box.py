@@ -5,18 +5,8 @@ import streamlit as st
 
 from playground.blackbox import EXPERIMENTS
 from playground.errors import SpecError
-from playground.ui import blackbox_more as more
-from playground.ui import blackbox_sections as sections
+from playground.ui.blackbox_experiments import closing_section, experiment_section
 
-SECTIONS = {
-    "interpretable": sections.interpretable_section,
-    "sanity": sections.sanity_section,
-    "shortcut": sections.shortcut_section,
-    "robustness": sections.robustness_section,
-    "calibration": more.calibration_section,
-    "bias": more.bias_section,
-    "attention": more.attention_section,
-}
 CLOSING = "questions"
 
 st.title("The black box")
@@ -33,12 +23,12 @@ shown = st.segmented_control("Experiment", list(labels), format_func=labels.get,
 try:
     with st.container(border=True):
         if shown == CLOSING:
-            more.closing_section()
+            closing_section()
         else:
-            SECTIONS[shown]()
+            experiment_section(shown)
 except SpecError as exc:
     st.error(str(exc))
 
 if shown != CLOSING:
     st.divider()
-    more.closing_section()
+    closing_section()

@@ -55,9 +55,13 @@ class Source:
     label: str  # how the page names it, e.g. "your model" or "preset shapes_cnn"
 
 
+def spec_source(spec: Spec, label: str) -> Source:
+    """A network the job trains first (a preset, or a variant built for one experiment)."""
+    return Source(spec, make_data(spec.dataset), None, label)
+
+
 def preset_source(name: str) -> Source:
-    spec = preset_spec(name)
-    return Source(spec, make_data(spec.dataset), None, f"the {name} preset")
+    return spec_source(preset_spec(name), f"the {name} preset")
 
 
 def train_source(progress: Progress, source: Source, epochs: int) -> Source:

@@ -13,12 +13,12 @@ from typing import Any
 
 import streamlit as st
 
-from playground.blackbox import Experiment
-from playground.blackbox.runs import Source, preset_source, train_source, user_source
+from playground.blackbox import Experiment, ExperimentRun
+from playground.blackbox.runs import Source, train_source, user_source
 from playground.errors import SpecError
 from playground.jobs import DONE, FAILED, JobBoard, JobStatus
 from playground.spec import Spec
-from playground.ui.state import get_runner, get_spec
+from playground.ui.state import get_runner
 
 POLL_SECONDS = 0.5
 _MODELS = "blackbox_models"  # session cache: (preset key, epochs) -> trained model
@@ -47,14 +47,7 @@ def _user_model_fits(exp: Experiment) -> str | None:
     runner = get_runner()
     if runner is None:
         return "your network cannot be built yet"
-    kind = runner.trainer.data.info.kind
-    if kind not in exp.kinds:
-        return f"this experiment needs {' or '.join(exp.kinds)} data; yours is {kind}"
-    if exp.name == "attention" and not any(
-            layer["type"] in ("self_attention", "transformer_block") for layer in
-            get_spec().layers):
-        return "your network has no attention layer"
-    return None
+    return exp.unfit(runner.trainer.spec, runner.trainer.data.info.kind)
 
 
 def _user_build() -> Source:
@@ -63,38 +56,32 @@ def _user_build() -> Source:
     return user_source(runner.trainer.spec, model)
 
 
-def choose_source(exp: Experiment, presets: dict[str, tuple[str, Callable[[], Source]]],
-                  trains_fresh: bool = False) -> Choice:
-    """A radio between the user's model and the experiment's presets.
+def choose_source(exp: Experiment) -> Choice:
+    """A radio between the user's model and the experiment's own model choices.
 
-    Args:
-        presets: key -> (label, Source factory) for the preset options.
-        trains_fresh: the experiment trains new copies of the network (so the user's
-            weights are not used, only their architecture).
+    When the experiment trains fresh copies, the user's weights are not used, only their
+    architecture; when it retrains, epochs matter even for the user's model.
     """
     why_not = _user_model_fits(exp)
     options: dict[str, str] = {}
     if why_not is None:
         options["user"] = ("Your network (trained fresh here on the modified data)"
-                           if trains_fresh else "Your current model (its trained weights)")
-    options.update({k: label for k, (label, _) in presets.items()})
+                           if exp.trains_fresh else "Your current model (its trained weights)")
+    choices = {c.key: c for c in exp.choices}
+    options.update({k: c.label for k, c in choices.items()})
     key = st.radio("Model", list(options), format_func=options.get, horizontal=True,
                    key=f"bb.{exp.name}.source")
     if why_not is not None:
         st.caption(f"Your own model is not offered here: {why_not}.")
     if key == "user":
         runner = get_runner()
-        if not trains_fresh and runner.snapshot().step == 0:
+        if not exp.trains_fresh and runner.snapshot().step == 0:
             st.warning("Your model is untrained, so this examines random weights. Train it "
                        "on the Train page first, or pick the preset.")
-        return Choice(key, options[key], runner.trainer.spec, _user_build, trains_fresh)
-    factory = presets[key][1]
-    source = factory()
+        return Choice(key, options[key], runner.trainer.spec, _user_build,
+                      exp.trains_fresh or exp.retrains)
+    source = choices[key].source()
     return Choice(key, options[key], source.spec, lambda: source, True)
-
-
-def preset_option(name: str) -> tuple[str, Callable[[], Source]]:
-    return f"Preset {name} (trained here)", lambda: preset_source(name)
 
 
 @dataclass(frozen=True)
@@ -116,17 +103,19 @@ def _job(progress, run, source: Source, params: dict, needs_model: bool,
                   source.model if model_key is not None else None)
 
 
-def run_controls(exp: Experiment, choice: Choice, params: dict[str, Any], run: Callable,
-                 needs_model: bool = True, extra: tuple = (), label: str = "Run",
-                 job_key: str | None = None) -> JobStatus | None:
+def run_controls(exp: Experiment, choice: Choice, params: dict[str, Any],
+                 extra: tuple = (), run: ExperimentRun | None = None) -> JobStatus | None:
     """Run and Cancel buttons, the progress fragment while running, and the job's status.
 
-    `run(progress, source, params, *extra)` is one of `playground.blackbox.runs`.
+    `run` is one of the experiment's runs (its first when None), called as
+    `run.run(progress, source, params, *extra)`.
     """
-    key = job_key or exp.name
+    run = run or exp.runs[0]
+    key = exp.job_key(run)
+    needs_model = not exp.trains_fresh
     board = job_board()
     buttons = st.container(horizontal=True)
-    if buttons.button(label, key=f"bb.{key}.run", type="primary"):
+    if buttons.button(run.label, key=f"bb.{key}.run", type="primary"):
         try:
             source = choice.build()
         except SpecError as exc:
@@ -138,8 +127,8 @@ def run_controls(exp: Experiment, choice: Choice, params: dict[str, Any], run: C
             cached = st.session_state.get(_MODELS, {}).get(model_key)
             if cached is not None:
                 source = replace(source, model=cached)
-        message = board.start(key, _job, run, source, dict(params), needs_model, model_key,
-                              extra)
+        message = board.start(key, _job, run.run, source, dict(params), needs_model,
+                              model_key, extra)
         if message:
             st.warning(message)
     status = board.status(key)

@@ -96,3 +96,25 @@ def test_attack_runs_on_the_users_own_image_model():
     assert not at.exception and not at.error
     titles = [_figure(at, i)["layout"]["title"]["text"] for i in range(2)]
     assert titles[0].startswith("One adversarial example") and "FGSM" in titles[1]
+
+
+def test_every_experiment_has_a_section():
+    from playground.ui.blackbox_experiments import SECTIONS
+
+    assert set(SECTIONS) == set(EXPERIMENTS)
+
+
+def test_sanity_run_judges_each_method_and_draws_the_curves():
+    at = _page()
+    at.segmented_control(key="bb.section").set_value("sanity").run()
+    at.radio(key="bb.sanity.source").set_value("digits_mlp").run()
+    at.number_input(key="bb.sanity.digits_mlp.epochs").set_value(1).run()
+    at.number_input(key="bb.sanity.digits_mlp.examples").set_value(2).run()
+    at.button(key="bb.sanity.run").click().run()
+    _wait_for_charts(at, 2)
+    assert not at.exception and not at.error
+    verdicts = [m.value for m in (*at.success, *at.warning, *at.info)]
+    assert sum(("passes" in v or "flagged" in v or "cannot be judged" in v)
+               for v in verdicts) == 3  # saliency, input × gradient, integrated gradients
+    assert _figure(at, 0)["layout"]["title"]["text"].startswith("Do the maps change")
+    assert any("Flagged" in m.value or "No method" in m.value for m in at.markdown)
