@@ -6,7 +6,7 @@ import threading
 import torch
 
 from playground.attribution.compute import attribute
-from playground.blackbox.sanity import randomize_layer
+from playground.blackbox.sanity import cascading_models, randomize_layer, sanity_check
 from playground.presets import PRESETS
 from playground.rng import RandomStream
 from playground.trainer import Trainer
@@ -72,3 +72,44 @@ def test_attribution_noise_and_sanity_reinit_leave_a_seeded_run_unchanged():
         for w in workers:
             w.join()
     assert busy.history.step_loss == alone.history.step_loss
+
+
+def test_a_background_run_and_noisy_explanations_on_other_threads_keep_their_results():
+    """The run trains on its own thread (as the Runner drives it) while other threads keep
+    explaining with SmoothGrad and GradientSHAP and running sanity checks. The run's history
+    and every explanation equal what each gives alone; they are compared on this thread, so
+    a mismatch fails the test instead of only a worker."""
+    spec = PRESETS["digits_mlp"].spec().with_train(device="cpu")
+    alone = Trainer(spec)
+    alone.train(1)
+    probe = Trainer(spec)
+    model, x = probe.model.eval(), torch.as_tensor(probe.data.x_test[:2].copy())
+    smooth = {"smoothgrad": True, "nt_samples": 4}
+    jobs = {
+        "smoothgrad": lambda: attribute(model, x, 0, "saliency", smooth, seed=5),
+        "gradient_shap": lambda: attribute(model, x, 0, "gradient_shap", {"n_samples": 4},
+                                           seed=5),
+        "sanity": lambda: torch.as_tensor(sanity_check(
+            model, x.numpy(), ("saliency",), cascading_models(model, seed=3)[1:],
+            params={"saliency": smooth}, seed=5).maps["saliency"]),
+    }
+    expected = {key: job() for key, job in jobs.items()}
+    seen: dict[str, list[torch.Tensor]] = {key: [] for key in jobs}
+    stop = threading.Event()
+
+    def repeat(key: str) -> None:
+        while not stop.is_set():
+            seen[key].append(jobs[key]())
+
+    busy = Trainer(spec)
+    run = threading.Thread(target=busy.train, args=(1,))
+    others = [threading.Thread(target=repeat, args=(key,)) for key in jobs]
+    for thread in (run, *others):
+        thread.start()
+    run.join()
+    stop.set()
+    for thread in others:
+        thread.join()
+    assert busy.history.step_loss == alone.history.step_loss
+    for key, results in seen.items():
+        assert results and all(torch.equal(r, expected[key]) for r in results), key
