@@ -65,8 +65,8 @@ def _rate(snap: Snapshot) -> float:
 
 
 def render_status(snap: Snapshot) -> None:
-    """Epoch, step, speed, device and the latest loss in one row."""
-    cols = st.columns(5)
+    """Epoch, step, speed, device, the latest loss and test accuracy in one row."""
+    cols = st.columns(6)
     cols[0].metric("Epoch", f"{snap.epoch} / {snap.epochs_budget}")
     cols[1].metric("Step", f"{snap.step:,}",
                    help=f"Batches trained; {snap.steps_per_epoch} make one epoch.")
@@ -74,6 +74,9 @@ def render_status(snap: Snapshot) -> None:
                    help="Training examples per second of wall time in the latest run.")
     cols[3].metric("Device", snap.device)
     cols[4].metric("Last loss", f"{snap.step_loss[-1]:.4g}" if snap.step_loss else "–")
+    last = snap.epochs[-1] if snap.epochs else {}
+    cols[5].metric("Test accuracy", f"{last['test_accuracy']:.1%}" if "test_accuracy" in last
+                   else "–", help="On the held-out test split, after the latest full epoch.")
     state = ("Training…" if snap.running else "Diverged" if snap.diverged else
              "Finished: the epoch budget is spent." if snap.done else
              "Paused." if snap.step else "Untrained: press Train or Step.")

@@ -201,3 +201,11 @@ def test_session_end_stops_the_worker():
     for thread in trainer_threads():
         thread.join(timeout=10)
     assert not trainer_threads()
+
+
+def test_test_accuracy_is_a_number_on_the_page():
+    at = open_train(PRESETS["spiral"].spec())
+    assert metric(at, "Test accuracy") == "–"  # no epoch finished yet
+    click(at, "train.epoch")
+    value = float(metric(at, "Test accuracy").rstrip("%"))
+    assert 0 <= value <= 100
