@@ -13,7 +13,7 @@ import streamlit as st
 from playground.errors import SpecError
 from playground.presets import PRESETS
 from playground.spec import MAX_SPEC_BYTES, Spec
-from playground.ui.state import set_spec
+from playground.ui.state import reset_runner, set_spec
 
 _UPLOAD_ERROR, _FLASH, _UPLOADER = "build.upload_error", "build.flash", "build.upload"
 
@@ -33,6 +33,7 @@ def apply_upload(data: bytes, filename: str = "the file") -> str | None:
     except SpecError as exc:
         return f"{filename} was not loaded: {exc} Your current network is unchanged."
     set_spec(spec, fresh=True)
+    reset_runner()  # built now, while the page changes, not on the Train page's first run
     flash(f"Loaded the network from {filename}.")
     return None
 
@@ -41,6 +42,7 @@ def load_preset(name: str) -> Spec:
     """Replace the spec with a preset's and start from fresh weights."""
     spec = PRESETS[name].spec()
     set_spec(spec, fresh=True)
+    reset_runner()  # built now, while the page changes, not on the Train page's first run
     flash(f"Loaded preset {PRESETS[name].title}.")
     return spec
 

@@ -97,6 +97,7 @@ def reset_weights() -> None:
 def lower_lr_and_reset(spec: Spec) -> None:
     """After divergence: a tenth of the learning rate, and new weights."""
     set_spec(spec.with_train(lr=max(spec.train.lr / 10, 1e-6)), fresh=True)
+    reset_runner()
     st.session_state[_NOTICE] = (f"Learning rate lowered to {spec.train.lr / 10:g}; "
                                  "new weights, step 0.")
 

@@ -53,12 +53,15 @@ def test_attribution_noise_and_sanity_reinit_leave_a_seeded_run_unchanged():
     first = explain("saliency", {"smoothgrad": True, "nt_samples": 4})
     shap = explain("gradient_shap", {})
     stop = threading.Event()
+    mismatches = []  # a failed assert in a worker thread would only be a warning
 
     def disturb():
         while not stop.is_set():
-            assert torch.equal(explain("saliency", {"smoothgrad": True, "nt_samples": 4}),
-                               first)
-            assert torch.equal(explain("gradient_shap", {}), shap)
+            if not torch.equal(explain("saliency", {"smoothgrad": True, "nt_samples": 4}),
+                               first):
+                mismatches.append("smoothgrad")
+            if not torch.equal(explain("gradient_shap", {}), shap):
+                mismatches.append("gradient_shap")
             randomize_layer(copy.deepcopy(model), 0, seed=3)
 
     workers = [threading.Thread(target=disturb) for _ in range(2)]
@@ -72,6 +75,7 @@ def test_attribution_noise_and_sanity_reinit_leave_a_seeded_run_unchanged():
         for w in workers:
             w.join()
     assert busy.history.step_loss == alone.history.step_loss
+    assert not mismatches
 
 
 def test_a_background_run_and_noisy_explanations_on_other_threads_keep_their_results():
