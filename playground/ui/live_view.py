@@ -47,13 +47,13 @@ def _cached(name: str, key: Hashable, compute: Callable[[], Any]) -> Any:
     return derived(f"live.{name}", key, compute, keep=1)
 
 
-def _view_key(runner: Runner, snap: Snapshot) -> tuple:
+def _view_key(snap: Snapshot) -> tuple:
     """While running, test-set views change once an epoch (at most every SLOW_SECONDS);
     when paused, with every step."""
-    return _slow_key(runner, snap) + (snap.epoch,)
+    return _slow_key(snap) + (snap.epoch,)
 
 
-def _slow_key(runner: Runner, snap: Snapshot) -> tuple:
+def _slow_key(snap: Snapshot) -> tuple:
     """Changes every SLOW_SECONDS while running, and with every step when paused."""
     return (snap.key.run_id,
             int(time.monotonic() / SLOW_SECONDS) if snap.running else snap.key.version)
@@ -118,7 +118,7 @@ def _boundary(runner: Runner, snap: Snapshot, data: Data) -> None:
         return decision_boundary(grid.xs, grid.ys, predict_plane(model, grid), data.x_train,
                                  data.y_train, data.x_test, data.y_test, data.info.class_names)
 
-    st.plotly_chart(_cached("boundary", _slow_key(runner, snap), compute), key="live.boundary")
+    st.plotly_chart(_cached("boundary", _slow_key(snap), compute), key="live.boundary")
     st.caption("Circles: training points · diamonds with a dark outline: test points · "
                "the background is the class the network predicts there.")
 
@@ -128,7 +128,7 @@ def _test_predictions(runner: Runner, snap: Snapshot, data: Data) -> np.ndarray:
         model, _ = runner.model_copy()
         return predict(model, data.x_test)[0]
 
-    return _cached("test_pred", _view_key(runner, snap), compute)
+    return _cached("test_pred", _view_key(snap), compute)
 
 
 def _confusion(pred: np.ndarray, data: Data) -> None:
