@@ -21,6 +21,8 @@ class Limits:
     max_jobs: int  # concurrent training threads on this server
     max_train_seconds: int  # wall time of one background run
     max_activation_mb: int  # estimated activation memory of one training step or evaluation
+    reattach_seconds: int  # how long a closed tab's run waits for a reload to reattach it
+    max_shares: int  # trained models shared by link, kept in memory (oldest dropped first)
 
 
 def current_limits() -> Limits:
@@ -30,4 +32,6 @@ def current_limits() -> Limits:
         max_jobs=_env_int("PLAYGROUND_MAX_JOBS", 8),
         max_train_seconds=_env_int("PLAYGROUND_MAX_TRAIN_SECONDS", 600),
         max_activation_mb=_env_int("PLAYGROUND_MAX_ACTIVATION_MB", 1500),
+        reattach_seconds=_env_int("PLAYGROUND_REATTACH_SECONDS", 600),
+        max_shares=_env_int("PLAYGROUND_MAX_SHARES", 64),
     )

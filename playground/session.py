@@ -12,6 +12,7 @@ import enum
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from playground.errors import SpecError
@@ -68,32 +69,90 @@ class DerivedCache:
             self._entries.clear()
 
 
+UNDO_DEPTH = 20  # spec changes that Undo (and the browser's Back) can step through
+UNDO_RUNS = 2  # of those, how many keep their trained run (a model each, paused)
+
+
+@dataclass
+class _Kept:
+    """A state Undo or Redo can return to: a spec and, if it had trained, its run."""
+
+    spec: Spec
+    runner: Runner | None
+    what: str  # the change that left this state, e.g. "open the spiral preset"
+
+
 class Session:
     """The spec, the run built from it and what was derived from the run's weights.
 
     The run is built lazily (the first page that needs a model asks `runner()`), replaced
-    by `apply()` when a change needs new weights, and by `reset()` on request.
+    by `apply()` when a change needs new weights, and by `reset()` on request. A replaced
+    run that had trained is paused and kept, so `undo()` brings back the spec and the
+    trained model together.
     """
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.derived = DerivedCache()
+        self.token: str | None = None  # private, set by the server's SessionStore
         self._runner: Runner | None = None
         self._error: tuple[Spec, str] | None = None  # why this spec could not be built
+        self._undo: list[_Kept] = []
+        self._redo: list[_Kept] = []
 
-    def apply(self, spec: Spec, fresh: bool = False) -> Change:
+    @classmethod
+    def adopt(cls, trainer: Trainer) -> Session:
+        """A session around an existing trainer (a copy of a shared model)."""
+        session = cls(trainer.spec)
+        session._runner = session._runner_for(trainer)
+        return session
+
+    def apply(self, spec: Spec, fresh: bool = False, what: str = "the last change") -> Change:
         """Make `spec` the session's spec and say what that did to the run; `fresh` asks
-        for new weights whatever changed (loading a preset or a file)."""
+        for new weights whatever changed (loading a preset or a file). `what` names the
+        change for Undo."""
         if spec == self.spec and not fresh:
             return Change.NONE
         live = not fresh and only_live_changes(self.spec, spec)
-        self.spec = spec
         if live:
+            self.spec = spec
             if self._runner is not None:
                 self._runner.retarget(spec)
             return Change.LIVE
-        self._drop_run()
+        self._push(self._undo, what)
+        self._redo.clear()
+        self.spec = spec
+        self._detach_run()
         return Change.FRESH
+
+    @property
+    def undo_label(self) -> str | None:
+        """What Undo would take back (None: nothing to undo), and whether it brings a
+        trained model back."""
+        return self._label(self._undo)
+
+    @property
+    def redo_label(self) -> str | None:
+        return self._label(self._redo)
+
+    def undo(self) -> bool:
+        """Back to the state before the latest change, trained run included."""
+        return self._restore(self._undo, self._redo)
+
+    def redo(self) -> bool:
+        return self._restore(self._redo, self._undo)
+
+    def navigate(self, spec: Spec) -> Change:
+        """Take on a spec the browser's Back or Forward brought: a state Undo or Redo
+        holds comes back with its trained run; any other spec is applied as a change."""
+        for stack, step in ((self._undo, self.undo), (self._redo, self.redo)):
+            depth = next((i for i, kept in enumerate(reversed(stack)) if kept.spec == spec),
+                         None)
+            if depth is not None:
+                for _ in range(depth + 1):
+                    step()
+                return Change.FRESH
+        return self.apply(spec, what="a page from the browser history")
 
     def runner(self) -> Runner | None:
         """The run for the current spec, built on first use; None when the spec cannot be
@@ -107,8 +166,12 @@ class Session:
         return self._runner
 
     def reset(self) -> Runner | None:
-        """Fresh weights for the current spec (same seed, same start); the old run stops."""
-        self._drop_run()
+        """Fresh weights for the current spec (same seed, same start); a trained run is
+        kept for Undo."""
+        if self._trained():
+            self._push(self._undo, "Reset")
+            self._redo.clear()
+        self._detach_run()
         return self.runner()
 
     @property
@@ -123,9 +186,11 @@ class Session:
         return self._runner.key if self._runner is not None else None
 
     def close(self) -> None:
-        """Stop the run's worker (the browser session ended)."""
+        """Stop the run's worker (the browser session ended); kept runs are dropped."""
         if self._runner is not None:
             self._runner.close(wait=False)
+        self._undo.clear()
+        self._redo.clear()
 
     def _build(self) -> None:
         try:
@@ -133,11 +198,49 @@ class Session:
         except SpecError as exc:
             self._error = (self.spec, str(exc))
             return
-        # Attention models record their maps on a probe input while they train.
-        self._runner = Runner(trainer, on_step=AttentionRecorder.for_trainer(trainer))
+        self._runner = self._runner_for(trainer)
         self._error = None
 
-    def _drop_run(self) -> None:
-        self.close()
+    @staticmethod
+    def _runner_for(trainer: Trainer) -> Runner:
+        # Attention models record their maps on a probe input while they train.
+        return Runner(trainer, on_step=AttentionRecorder.for_trainer(trainer))
+
+    def _trained(self) -> bool:
+        return self._runner is not None and self._runner.trainer.step_count > 0
+
+    def _push(self, stack: list[_Kept], what: str) -> None:
+        """Keep the current state on `stack`; only the newest UNDO_RUNS keep their runs."""
+        runner = self._runner if self._trained() else None
+        if runner is not None:
+            runner.pause()
+        stack.append(_Kept(self.spec, runner, what))
+        del stack[:-UNDO_DEPTH]
+        for kept in stack[:-UNDO_RUNS]:
+            kept.runner = None
+
+    def _restore(self, source: list[_Kept], target: list[_Kept]) -> bool:
+        if not source:
+            return False
+        kept = source.pop()
+        self._push(target, kept.what)
+        self._detach_run()
+        self.spec, self._runner = kept.spec, kept.runner
+        return True
+
+    def _detach_run(self) -> None:
+        """The current run leaves (kept on a stack, or dropped); the next one is fresh."""
+        if self._runner is not None:
+            self._runner.pause(wait=False)
         self._runner, self._error = None, None
-        self.derived.clear()
+        self.derived.clear()  # some live-view entries are keyed by epoch alone
+
+    @staticmethod
+    def _label(stack: list[_Kept]) -> str | None:
+        if not stack:
+            return None
+        kept = stack[-1]
+        if kept.runner is None:
+            return kept.what
+        step = kept.runner.trainer.step_count
+        return f"{kept.what} (brings back the model trained to step {step})"

@@ -89,3 +89,63 @@ def test_each_kind_of_result_keeps_its_own_few_entries():
     assert cache.peek("a", 0) is None and cache.peek("a", 4) == 4 and cache.peek("a", 3) == 3
     assert cache.peek("b", 0) == "b0"
     assert cache.get("a", 9, lambda: 9, keep=1) == 9 and cache.peek("a", 4) is None
+
+
+def test_undo_brings_back_the_spec_and_the_trained_run_and_redo_returns():
+    session = _session()
+    trained = session.runner()
+    trained.step(5)
+    weights = {k: v.clone() for k, v in trained.trainer.model.state_dict().items()}
+    session.apply(PRESETS["spiral"].spec(), fresh=True, what="open the spiral preset")
+    assert session.runner() is not trained
+    assert session.undo_label == ("open the spiral preset (brings back the model trained to "
+                                  "step 5)")
+    assert session.undo()
+    assert session.spec == PRESETS["xor"].spec() and session.runner() is trained
+    assert all(torch.equal(v, trained.trainer.model.state_dict()[k]) for k, v in weights.items())
+    assert session.redo_label == "open the spiral preset" and session.redo()
+    assert session.spec == PRESETS["spiral"].spec() and session.undo_label is not None
+
+
+def test_reset_of_a_trained_model_can_be_undone_and_an_untrained_one_leaves_no_entry():
+    session = _session()
+    session.reset()
+    assert session.undo_label is None  # nothing trained, nothing to bring back
+    trained = session.runner()
+    trained.step(2)
+    session.reset()
+    assert session.runner().trainer.step_count == 0
+    assert session.undo() and session.runner() is trained
+
+
+def test_a_new_change_clears_redo_and_only_the_newest_runs_are_kept():
+    session = _session()
+    runs = []
+    for batch in (4, 8, 16):
+        session.runner().step(1)
+        runs.append(session.runner())
+        session.apply(session.spec.with_train(batch_size=batch))
+    kept = [k.runner for k in session._undo]
+    assert kept == [None, runs[1], runs[2]]  # the oldest gave its model up
+    assert all(not r.running for r in runs)
+    session.undo()
+    session.apply(session.spec.with_train(batch_size=2))
+    assert session.redo_label is None
+
+
+def test_browser_back_and_forward_return_to_kept_states_with_their_runs():
+    session = _session()
+    xor = session.spec
+    session.runner().step(3)
+    trained = session.runner()
+    spiral = PRESETS["spiral"].spec()
+    session.apply(spiral, fresh=True)
+    circles = PRESETS["circles"].spec()
+    session.apply(circles, fresh=True)
+    session.navigate(xor)  # two entries back at once
+    assert session.spec == xor and session.runner() is trained
+    session.navigate(circles)  # forward again
+    assert session.spec == circles
+    moons = session.spec.with_train(batch_size=3)
+    assert session.navigate(moons) is Change.FRESH and session.spec == moons
+    assert session.navigate(moons.with_train(lr=0.5)) is Change.LIVE
