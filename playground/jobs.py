@@ -2,9 +2,11 @@
 lock-guarded status.
 
 The function receives a `progress(fraction, text)` callback; calling it reports progress and
-is also where a cancelled job stops (the callback raises `JobCancelled`). The script thread
-creates the Job; the worker never touches Streamlit. Running jobs share the server-wide cap
-on concurrent threads with training runs (`runner.job_slots`).
+is also where a cancelled job stops (the callback raises `JobCancelled`). A job may carry an
+`origin` (what it was computed on, for example the model a black-box result describes); it
+travels with every status, so a page never shows a result without knowing where it came
+from. The script thread creates the Job; the worker never touches Streamlit. Running jobs
+share the server-wide cap on concurrent threads with training runs (`runner.job_slots`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class JobStatus:
     result: Any
     error: str | None
     seconds: float
+    origin: Any = None  # what the job was started on (set by whoever started it)
 
     @property
     def active(self) -> bool:
@@ -50,11 +53,13 @@ class Job:
     Args:
         fn: the work; it should call `progress(fraction, text)` now and then.
         name: a label for the thread and for messages.
+        origin: what the job works on; returned with every status, never read here.
     """
 
     def __init__(self, fn: Callable[..., Any], *args: Any, name: str = "job",
-                 **kwargs: Any) -> None:
+                 origin: Any = None, **kwargs: Any) -> None:
         self.fn, self.args, self.kwargs, self.name = fn, args, kwargs, name
+        self.origin = origin
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
@@ -103,7 +108,8 @@ class Job:
         with self._lock:
             end = self._ended or time.monotonic()
             return JobStatus(self._state, self._fraction, self._text, self._result,
-                             self._error, end - self._started if self._started else 0.0)
+                             self._error, end - self._started if self._started else 0.0,
+                             self.origin)
 
     def _work(self, slot: threading.BoundedSemaphore) -> None:
         state, result, error = DONE, None, None
@@ -132,9 +138,10 @@ class JobBoard:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
-    def start(self, key: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> str | None:
-        """Start `fn` as the job `key`; returns a refusal message or None."""
-        job = Job(fn, *args, name=key, **kwargs)
+    def start(self, key: str, fn: Callable[..., Any], *args: Any, origin: Any = None,
+              **kwargs: Any) -> str | None:
+        """Start `fn` as the job `key` on `origin`; returns a refusal message or None."""
+        job = Job(fn, *args, name=key, origin=origin, **kwargs)
         with self._lock:
             old = self._jobs.get(key)
             self._jobs[key] = job

@@ -12,6 +12,7 @@ from playground.inspection.attention import (
 from playground.inspection.recurrent import recurrent_sites, trace_recurrent
 from playground.ui import attention_view as view
 from playground.ui.state import get_runner, runner_error
+from playground.ui.text import md
 
 st.title("Attention")
 st.caption("A sequence model mixes information between positions. Attention layers show "
@@ -19,7 +20,7 @@ st.caption("A sequence model mixes information between positions. Attention laye
 
 runner = get_runner()
 if runner is None:
-    st.error(runner_error() or "The current network cannot be built.")
+    st.error(md(runner_error() or "The current network cannot be built."))
     view.offer_preset("Fix the network on the Build page, or load a preset that works.")
     st.stop()
 

@@ -6,6 +6,7 @@ import streamlit as st
 from playground.blackbox import EXPERIMENTS
 from playground.errors import SpecError
 from playground.ui.blackbox_experiments import closing_section, experiment_section
+from playground.ui.text import md
 
 CLOSING = "questions"
 
@@ -27,7 +28,7 @@ try:
         else:
             experiment_section(shown)
 except SpecError as exc:
-    st.error(str(exc))
+    st.error(md(exc))
 
 if shown != CLOSING:
     st.divider()

@@ -9,6 +9,7 @@ from playground.ui.layer_cards import render_add_layer, render_layer_cards
 from playground.ui.network_view import render_diagram, render_shape_table
 from playground.ui.spec_files import render_spec_files, show_flash
 from playground.ui.state import get_spec
+from playground.ui.text import md
 
 st.title("Build a network")
 show_flash()
@@ -27,7 +28,7 @@ with data_right:
 try:
     report = analyze(spec)
 except SpecError as exc:  # the dataset itself could not be made
-    st.error(str(exc))
+    st.error(md(exc))
     st.stop()
 
 st.subheader("2 · Network")

@@ -256,11 +256,14 @@ def experiment_section(name: str) -> None:
 
 
 def _finding(exp: Experiment) -> str | None:
-    """One line on what this session's run of `exp` found, if it ran (from the entry)."""
+    """One line on what this session's run of `exp` found and on which model, if it ran
+    (from the entry); the model is named as it was when the run started."""
     for run in exp.runs:
-        result = result_of(job_board().status(exp.job_key(run)))
+        status = job_board().status(exp.job_key(run))
+        result = result_of(status)
         if run.summary is not None and result is not None:
-            return run.summary(result)
+            where = f", on {status.origin.label}" if status.origin is not None else ""
+            return f"{where}: {run.summary(result)}"
     return None
 
 
@@ -271,6 +274,6 @@ def closing_section() -> None:
     for exp in EXPERIMENTS.values():
         found = _finding(exp)
         line = f"- **{exp.question}** — *{exp.title}*"
-        st.markdown(line + (f". You found: {found}" if found else "."))
+        st.markdown(line + (f". You found{found}" if found else "."))
     st.caption("And the ones no page can answer for you: who collected the data, who is "
                "missing from it, and who pays when the model is wrong?")

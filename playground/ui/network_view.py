@@ -10,6 +10,7 @@ import streamlit as st
 from playground.limits import current_limits
 from playground.shapes import ShapeReport
 from playground.spec import Spec
+from playground.ui.text import md
 from playground.viz.network import Block, network_blocks, network_figure
 from playground.viz.tables import shape_table
 
@@ -47,4 +48,4 @@ def render_shape_table(report: ShapeReport, spec: Spec) -> None:
         st.markdown(f"**Total: {report.total_parameters:,} parameters** "
                     f":gray[(this server allows up to {cap:,})]")
     else:
-        st.error(f"The network is invalid: {report.error}")
+        st.error(f"The network is invalid: {md(report.error)}")

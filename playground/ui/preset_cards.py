@@ -11,6 +11,7 @@ from playground.presets import PRESETS
 from playground.shapes import analyze
 from playground.ui.spec_files import load_preset
 from playground.ui.state import get_spec, switch_page
+from playground.ui.text import md
 
 BUILD_PAGE = "views/build.py"
 _KIND_ICONS = {"2d": ":material/scatter_plot:", "image": ":material/image:",
@@ -58,7 +59,7 @@ def device_label() -> str:
         device = resolve_device(get_spec().train.device)
         note = ""
     except SpecError as exc:  # the spec asks for a device this machine lacks
-        device, note = resolve_device("auto"), f" ({exc})"
+        device, note = resolve_device("auto"), f" ({md(exc)})"
     others = [{"cuda": "CUDA", "mps": "Apple MPS"}[n] for n, ok in available_devices().items()
               if ok and n in ("cuda", "mps") and n != device.type]
     extra = f" Also available: {', '.join(others)}." if others else ""

@@ -118,3 +118,49 @@ def test_sanity_run_judges_each_method_and_draws_the_curves():
                for v in verdicts) == 3  # saliency, input × gradient, integrated gradients
     assert _figure(at, 0)["layout"]["title"]["text"].startswith("Do the maps change")
     assert any("Flagged" in m.value or "No method" in m.value for m in at.markdown)
+
+
+def _verdicts(at: AppTest) -> list[str]:
+    return [m.value for m in (*at.success, *at.warning, *at.info)
+            if "passes" in m.value or "flagged" in m.value or "cannot be judged" in m.value]
+
+
+def test_a_presets_result_is_not_shown_under_the_users_model():
+    """Measured: a sanity run on a preset was shown under "your current model"."""
+    at = _page(PRESETS["digits_mlp"].spec())
+    at.segmented_control(key="bb.section").set_value("sanity").run()
+    at.radio(key="bb.sanity.source").set_value("digits_mlp").run()
+    at.number_input(key="bb.sanity.digits_mlp.epochs").set_value(1).run()
+    at.number_input(key="bb.sanity.digits_mlp.examples").set_value(2).run()
+    at.button(key="bb.sanity.run").click().run()
+    _wait_for_charts(at, 2)
+    assert _verdicts(at) and any("on the digits_mlp preset, trained 1 epoch" in c.value
+                                 for c in at.caption)
+    at.radio(key="bb.sanity.source").set_value("user").run()
+    assert not at.exception and not at.error
+    assert not _verdicts(at) and not at.get("plotly_chart")
+    assert any("The last run here was on the digits_mlp preset" in c.value for c in at.caption)
+    # the closing questions name the model the finding came from
+    assert any("You found, on the digits_mlp preset, trained 1 epoch" in m.value
+               for m in at.markdown)
+    at.radio(key="bb.sanity.source").set_value("digits_mlp").run()
+    assert _verdicts(at) and len(at.get("plotly_chart")) >= 2  # back under its own model
+
+
+def test_a_result_on_the_users_model_is_labelled_once_it_trains_and_hidden_once_replaced():
+    at = _page(PRESETS["digits_mlp"].spec())
+    at.segmented_control(key="bb.section").set_value("robustness").run()
+    at.button(key="bb.robustness.attack.run").click().run()
+    _wait_for_charts(at, 2)
+    assert not any("has trained since" in w.value for w in at.warning)
+    assert any("on your model, run" in c.value and "step 0." in c.value for c in at.caption)
+    session = at.session_state["session"]
+    assert session.runner().step(3) is None
+    at.run()
+    stale = [w.value for w in at.warning if "has trained since" in w.value]
+    assert len(stale) == 1 and "step 0" in stale[0] and "now at step 3" in stale[0]
+    assert len(at.get("plotly_chart")) >= 2  # still shown, as from that earlier state
+    session.reset()  # a new run: the old result describes a model that is gone
+    at.run()
+    assert not at.exception and not at.get("plotly_chart")
+    assert any("has been replaced" in c.value for c in at.caption)

@@ -9,6 +9,7 @@ from playground.errors import SpecError
 from playground.presets import PRESETS
 from playground.spec import Spec
 from playground.ui.spec_files import MAX_SPEC_BYTES, spec_from_upload
+from playground.ui.text import plain
 
 APP = "../../app.py"
 
@@ -235,7 +236,7 @@ def test_idle_rerun_regenerates_no_data_and_no_figures(monkeypatch):
 def test_parameter_cap_is_shown_on_the_card(monkeypatch):
     monkeypatch.setenv("PLAYGROUND_MAX_PARAMETERS", "500")
     at = _build(PRESETS["spiral"].spec())
-    errors = [e.value for e in at.error]
+    errors = [plain(e.value) for e in at.error]  # messages are shown escaped
     assert any("layer 3 (linear)" in e and "500" in e for e in errors)
     assert list(_table(at)["Status"]) == ["", "✓", "✓", "✗ invalid", "not reached",
                                           "not reached"]

@@ -97,3 +97,21 @@ def test_progress_fraction_is_clamped(value, expected):
     job = Job(lambda progress: None)
     job.progress(value, "x")
     assert job.status().fraction == expected and job.status().text == "x"
+
+
+def test_a_job_says_what_it_was_started_on_and_a_replacement_says_its_own():
+    gate = threading.Event()
+
+    def wait(progress):
+        while not gate.wait(0.01):
+            progress(0.1, "waiting")
+        return "first"
+
+    board = JobBoard()
+    board.start("x", wait, origin="preset circles")
+    assert board.status("x").origin == "preset circles" and board.status("x").active
+    board.start("x", lambda progress: "second", origin="your model, step 3")
+    status = board.get("x").join(5)
+    assert status.result == "second" and status.origin == "your model, step 3"
+    gate.set()
+    assert Job(lambda progress: None).status().origin is None
