@@ -3,7 +3,9 @@
 import streamlit as st
 import torch
 
+from playground.ui.session_bar import render_share, render_undo
 from playground.ui.sidebar import render_sidebar
+from playground.ui.state import follow_history
 
 # One intra-op thread: with more, training competes with the server for the cores.
 torch.set_num_threads(1)
@@ -23,7 +25,11 @@ def main() -> None:
     st.set_page_config(page_title="Deep Learning Playground", page_icon=":material/hub:",
                        layout="wide")
     page = st.navigation(PAGES)
+    follow_history()
     render_sidebar()
+    with st.sidebar:
+        render_undo()
+        render_share()
     page.run()
 
 

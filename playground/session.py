@@ -69,6 +69,7 @@ class DerivedCache:
             self._entries.clear()
 
 
+A_CHANGE = "a change that needed new weights"  # what Undo names when nobody said
 UNDO_DEPTH = 20  # spec changes that Undo (and the browser's Back) can step through
 UNDO_RUNS = 2  # of those, how many keep their trained run (a model each, paused)
 
@@ -107,7 +108,7 @@ class Session:
         session._runner = session._runner_for(trainer)
         return session
 
-    def apply(self, spec: Spec, fresh: bool = False, what: str = "the last change") -> Change:
+    def apply(self, spec: Spec, fresh: bool = False, what: str = A_CHANGE) -> Change:
         """Make `spec` the session's spec and say what that did to the run; `fresh` asks
         for new weights whatever changed (loading a preset or a file). `what` names the
         change for Undo."""
@@ -184,6 +185,18 @@ class Session:
     def key(self) -> ModelKey | None:
         """Which weights the session's model has now; None before a run exists."""
         return self._runner.key if self._runner is not None else None
+
+    def suspend(self) -> bool:
+        """Pause the run while nobody watches it; True when it was training."""
+        if self._runner is None or not self._runner.running:
+            return False
+        self._runner.pause(wait=False)
+        return True
+
+    def resume(self) -> None:
+        """Train on after `suspend()` (the reason shows on the page if it cannot start)."""
+        if self._runner is not None:
+            self._runner.message = self._runner.start()
 
     def close(self) -> None:
         """Stop the run's worker (the browser session ended); kept runs are dropped."""

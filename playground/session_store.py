@@ -1,9 +1,10 @@
 """Sessions kept for their owners across reloads, and trained models shared by link.
 
-A browser reload or a dropped connection ends the Streamlit session that held a
-playground Session. The session is parked here under its private token (it travels only
-in its owner's URL) and the next page that brings the token back within the grace period
-reattaches it — weights, history, and a run still training. Nobody without the token can
+A browser reload or a dropped connection ends the Streamlit session that held a playground
+Session. The session is parked here under its private token (it travels only in its owner's
+URL) and the next page that brings the token back within the grace period reattaches it —
+weights, history, optimizer state. A run that was training pauses while parked (no cores
+spent on a tab nobody watches) and trains on when reattached. Nobody without the token can
 reach it, and a token whose owner is still connected is refused, so a copied address bar
 cannot take over a run.
 
@@ -20,6 +21,7 @@ import copy
 import secrets
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,10 +55,20 @@ class Share:
 
 @dataclass
 class _Entry:
-    session: Session
+    """A session by token. While its owner is connected the owner's state holds it and the
+    entry only refers to it (a connection that vanishes unreleased takes it along); a
+    parked session is held here until it is reattached or expires."""
+
+    ref: weakref.ref[Session]
     owner: str  # the browser connection holding it (a Streamlit session's own id)
     parked_at: float | None = None  # None while its owner is connected
+    kept: Session | None = field(default=None, repr=False)
+    resume: bool = False  # it was training when parked: train on when reattached
     timer: threading.Timer | None = field(default=None, repr=False)
+
+    @property
+    def session(self) -> Session | None:
+        return self.ref()
 
 
 class SessionStore:
@@ -78,7 +90,9 @@ class SessionStore:
         """Give a new session its private token; `owner` is the connection holding it."""
         token = f"{BOOT}-{secrets.token_urlsafe(16)}"
         with self._changed:
-            self._entries[token] = _Entry(session, owner)
+            for gone in [t for t, e in self._entries.items() if e.session is None]:
+                del self._entries[gone]  # connections that vanished without a release
+            self._entries[token] = _Entry(weakref.ref(session), owner)
         session.token = token
         return token
 
@@ -89,7 +103,8 @@ class SessionStore:
             if (entry is None or entry.session is not session or entry.owner != owner
                     or entry.parked_at is not None):
                 return
-            entry.parked_at = self._clock()
+            entry.parked_at, entry.kept = self._clock(), session
+            entry.resume = session.suspend()  # nobody watches: no cores spent meanwhile
             entry.timer = threading.Timer(self.grace_seconds, self._expire,
                                           (session.token, entry.parked_at))
             entry.timer.daemon = True
@@ -120,12 +135,13 @@ class SessionStore:
         with self._changed:
             while True:
                 entry = self._entries.get(token)
-                if entry is None:
+                if entry is None or entry.session is None:
                     return self._why_lost(token)
                 if entry.parked_at is not None:
+                    session = entry.kept
                     self._unpark(entry)
                     entry.owner = owner
-                    return entry.session
+                    return session
                 left = deadline - self._clock()
                 if left <= 0:
                     return ("This link's run is open in another tab or browser, and a run "
@@ -171,6 +187,11 @@ class SessionStore:
         with self._changed:
             return sum(e.parked_at is not None for e in self._entries.values())
 
+    def known(self) -> int:
+        """How many sessions the store can still reach, connected or parked."""
+        with self._changed:
+            return sum(e.session is not None for e in self._entries.values())
+
     def _why_lost(self, token: str) -> str:
         if token in self._expired:
             return (f"Your trained model was dropped: this tab was away longer than "
@@ -183,21 +204,26 @@ class SessionStore:
         return "This link's run is unknown here. The network is restored from the link."
 
     def _unpark(self, entry: _Entry) -> None:
-        entry.parked_at = None
+        session = entry.kept
+        entry.parked_at, entry.kept = None, None
         if entry.timer is not None:
             entry.timer.cancel()
             entry.timer = None
+        if session is not None and entry.resume:
+            entry.resume = False
+            session.resume()
 
     def _expire(self, token: str, parked_at: float) -> None:
         with self._changed:
             entry = self._entries.get(token)
             if entry is None or entry.parked_at != parked_at:
                 return  # reattached (and maybe parked again) since this timer was set
+            session = entry.kept
             del self._entries[token]
             if len(self._expired) > 10_000:
                 self._expired.clear()  # a bound; the oldest merely read as "unknown"
             self._expired.add(token)
-        entry.session.close()
+        session.close()
 
     def _drop_old_shares(self) -> None:
         now = self._clock()

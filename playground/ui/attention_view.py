@@ -23,6 +23,7 @@ from playground.inspection.recurrent import TANH_GATES, RecurrentTrace
 from playground.presets import PRESETS
 from playground.runner import Runner
 from playground.ui.state import set_spec
+from playground.ui.text import md
 from playground.viz.attention import (
     attention_heads_figure,
     attention_map_figure,
@@ -42,7 +43,7 @@ def offer_preset(reason: str) -> None:
     st.info(reason)
     if st.button(f"Load the {PRESETS[PRESET].title} preset", key="attn_load_preset",
                  type="primary"):
-        set_spec(PRESETS[PRESET].spec())
+        set_spec(PRESETS[PRESET].spec(), what="open the attention preset")
         st.rerun()
     st.caption(PRESETS[PRESET].description + " Train it on the Train page, then come back.")
 
@@ -78,12 +79,12 @@ def choose_input(data: Data) -> tuple[np.ndarray, np.ndarray | None] | None:
     text = st.text_input(
         f"Sequence of {length} tokens", value=format_tokens(data.x_test[0], info.vocab),
         key="attn_text",
-        help=f"Tokens from: {' '.join(info.vocab)}. Single-character tokens may be typed "
+        help=f"Tokens from: {md(' '.join(info.vocab))}. Single-character tokens may be typed "
              "together; otherwise separate them with spaces.")
     try:
         return parse_tokens(text, info.vocab, length), None
-    except SpecError as exc:
-        st.error(str(exc))
+    except SpecError as exc:  # it quotes what was typed
+        st.error(md(exc))
         return None
 
 

@@ -20,6 +20,7 @@ from playground.errors import SpecError
 from playground.layers import format_shape
 from playground.spec import DATASET_FIELDS, DatasetSpec, Spec
 from playground.ui.state import set_spec
+from playground.ui.text import md
 from playground.ui.widgets import param_form
 from playground.viz.data import image_grid, pick_examples, scatter_2d
 from playground.viz.tables import sequence_frame, tabular_frame
@@ -73,10 +74,10 @@ def _apply(spec: Spec, name: str, params: dict[str, Any], fields: dict[str, Any]
         new = spec.with_dataset(name, params, **fields)
         make_data(new.dataset)  # refuse a dataset the server cannot make, keep the old one
     except SpecError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     st.session_state[_SEEN] = new.dataset
-    set_spec(new)
+    set_spec(new, what="change the dataset")
     st.rerun()
 
 
@@ -129,7 +130,7 @@ def render_dataset_preview(spec: Spec) -> None:
         preview = _preview(ds.name, json.dumps(ds.params, sort_keys=True),
                            float(ds.test_fraction), int(ds.seed))
     except SpecError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     info = data.info
     names = ", ".join(info.class_names[:10]) + (" …" if info.num_classes > 10 else "")

@@ -20,6 +20,7 @@ from playground.layers import CATEGORIES, LAYERS, format_shape
 from playground.shapes import ShapeReport
 from playground.spec import Spec
 from playground.ui.state import get_spec, set_spec
+from playground.ui.text import md
 from playground.ui.widgets import param_form
 
 _IDS, _SEEN, _NEXT = "build.layer_ids", "build.layers_seen", "build.next_layer_id"
@@ -74,7 +75,7 @@ def _commit(spec: Spec, pairs: list[Pair]) -> bool:
         return False
     st.session_state.pop(_ERROR, None)
     _remember(new.layers, [lid for lid, _ in pairs])
-    set_spec(new)
+    set_spec(new, what="edit the layers")
     return True
 
 
@@ -135,7 +136,7 @@ def render_add_layer(spec: Spec) -> None:
     position = right.selectbox("Position", list(range(n + 1)), index=n, format_func=where,
                                key=f"add.position.{n}")
     text, button = st.columns([4, 1], vertical_alignment="center")
-    text.caption(f"**{kind}** — {LAYERS[kind].description}")
+    text.caption(f"**{md(kind)}** — {LAYERS[kind].description}")
     button.button("Add", key="add.button", type="primary", icon=":material/add:",
                   on_click=insert_layer, args=(position, {"type": kind}), width="stretch")
 
@@ -163,7 +164,7 @@ def _card(index: int, lid: int, layer: dict[str, Any], n: int,
                                               gap="small")
         row = _row_for(report, index)
         shape = f" → `{format_shape(row.output_shape)}`" if row else ""
-        title.markdown(f"**{index + 1}. {kind.name}** :gray[{kind.category}]{shape}",
+        title.markdown(f"**{index + 1}. {md(kind.name)}** :gray[{md(kind.category)}]{shape}",
                        help=kind.description)
         up.button("", key=f"up.{lid}", icon=":material/arrow_upward:", help="Move up",
                   disabled=index == 0, on_click=move_layer, args=(lid, -1))
@@ -180,7 +181,7 @@ def _card(index: int, lid: int, layer: dict[str, Any], n: int,
             st.caption(f"{format_shape(row.input_shape)} → {format_shape(row.output_shape)}"
                        f" · {row.parameters:,} parameters")
         elif report.error_index == index:
-            st.error(f"✗ {report.error}", icon=":material/error:")
+            st.error(f"✗ {md(report.error)}", icon=":material/error:")
             _fix_button(report, f"fix.{lid}")
         else:
             st.caption("Not reached: an earlier layer is invalid.")
@@ -199,7 +200,7 @@ def _head_card(report: ShapeReport, n: int) -> None:
             st.caption(f"linear, {info.num_classes} units (one per class) · "
                        f"{head.parameters:,} parameters")
         elif report.error_index == n:
-            st.error(f"✗ {report.error}", icon=":material/error:")
+            st.error(f"✗ {md(report.error)}", icon=":material/error:")
             _fix_button(report, "fix.head")
         else:
             st.caption(f"linear, {info.num_classes} units — not reached yet.")
@@ -215,6 +216,6 @@ def render_layer_cards(spec: Spec, report: ShapeReport) -> None:
               for i, (lid, layer) in enumerate(zip(ids, spec.layers, strict=True))]
     _head_card(report, len(spec.layers))
     if error := st.session_state.get(_ERROR):
-        st.error(error)
+        st.error(md(error))
     if edited != list(spec.layers) and _commit(spec, list(zip(ids, edited, strict=True))):
         st.rerun()

@@ -14,6 +14,7 @@ from playground.errors import SpecError
 from playground.presets import PRESETS
 from playground.spec import MAX_SPEC_BYTES, Spec
 from playground.ui.state import reset_runner, set_spec
+from playground.ui.text import md
 
 _UPLOAD_ERROR, _FLASH, _UPLOADER = "build.upload_error", "build.flash", "build.upload"
 
@@ -32,23 +33,24 @@ def apply_upload(data: bytes, filename: str = "the file") -> str | None:
         spec = spec_from_upload(data)
     except SpecError as exc:
         return f"{filename} was not loaded: {exc} Your current network is unchanged."
-    set_spec(spec, fresh=True)
+    set_spec(spec, fresh=True, what=f"load {filename}")
     reset_runner()  # built now, while the page changes, not on the Train page's first run
-    flash(f"Loaded the network from {filename}.")
+    flash(f"Loaded the network from {md(filename)}.")
     return None
 
 
 def load_preset(name: str) -> Spec:
     """Replace the spec with a preset's and start from fresh weights."""
     spec = PRESETS[name].spec()
-    set_spec(spec, fresh=True)
+    set_spec(spec, fresh=True, what=f"open the {PRESETS[name].title} preset")
     reset_runner()  # built now, while the page changes, not on the Train page's first run
     flash(f"Loaded preset {PRESETS[name].title}.")
     return spec
 
 
 def flash(message: str) -> None:
-    """A success message shown once, on the next page render."""
+    """A success message shown once, on the next page render (markdown: escape any
+    user-supplied part with `md`)."""
     st.session_state[_FLASH] = message
 
 
@@ -87,7 +89,7 @@ def render_spec_files(spec: Spec) -> None:
                          on_change=_on_upload,
                          help="A file saved with 'Download spec' or `python -m playground`.")
         if error := st.session_state.get(_UPLOAD_ERROR):
-            st.error(error, icon=":material/error:")
+            st.error(md(error), icon=":material/error:")  # quotes the file and its names
 
 
 

@@ -1,5 +1,5 @@
 """A learner's flow in real headless Chromium: load a preset from Home, look at Build, train
-live on Train, leave and come back, pause, reload and find the network still there."""
+live on Train, leave and come back, pause, reload and find the paused run still there."""
 
 from __future__ import annotations
 
@@ -92,8 +92,9 @@ def test_preset_train_pause_and_reload(page: Page, app_url: str, artifacts):
     page.wait_for_timeout(1500)
     assert step_count(page) == paused
 
-    assert "spec=" in page.url
-    page.reload()  # a new session: the network and its settings come back from the URL
-    expect(metric(page, "Epoch")).to_have_text("0 / 1000")
+    assert "spec=" in page.url and "run=" in page.url
+    page.reload()  # a new connection: the run token in the URL reattaches the paused run
+    expect(metric(page, "Step")).to_have_text(f"{paused:,}")
+    expect(metric(page, "Epoch")).to_have_text(re.compile(r"/ 1000$"))
     expect(page.get_by_test_id("stSidebar")).to_contain_text("spiral")
     expect(main(page).get_by_text("Decision boundary")).to_be_visible()

@@ -1,6 +1,7 @@
 """Sessions parked across reloads and models shared by link: who can reach what, for how
 long, and what the page is told when a run is gone."""
 
+import gc
 import threading
 import time
 
@@ -123,3 +124,30 @@ def test_a_cloned_trainer_continues_exactly_as_the_original_would():
     losses = [(trainer.step().loss, twin.step().loss) for _ in range(3)]
     assert all(a == b for a, b in losses)
     assert twin.history.step_loss == trainer.history.step_loss
+
+
+def test_a_connection_that_vanishes_unreleased_does_not_keep_its_model_alive():
+    store = SessionStore()
+    session = _trained_session(store)
+    token = session.token
+    del session
+    gc.collect()
+    assert store.known() == 0
+    assert "unknown" in store.claim(token, "tab-2", wait=0)
+
+
+def test_a_parked_run_pauses_and_trains_on_when_reattached():
+    store = SessionStore()
+    session = Session(PRESETS["spiral"].spec().with_train(epochs=1000))
+    store.admit(session, "tab-1")
+    runner = session.runner()
+    runner.start()
+    store.release(session, "tab-1")
+    runner._thread.join(timeout=5)
+    assert not runner.running  # nobody watches: no cores spent
+    steps = runner.trainer.step_count
+    assert store.claim(session.token, "tab-2") is session
+    assert runner.running
+    time.sleep(0.3)
+    runner.pause()
+    assert runner.trainer.step_count > steps
