@@ -231,7 +231,8 @@ def require_runner() -> Runner:
     page and stop the page there."""
     runner = get_runner()
     if runner is None:
-        st.error(runner_error() or "This network cannot be built yet.", icon=":material/error:")
+        st.error(md(runner_error() or "This network cannot be built yet."),
+                 icon=":material/error:")
         st.page_link("views/build.py", label="Fix the network on the Build page",
                      icon=":material/construction:")
         st.stop()
