@@ -18,6 +18,7 @@ import streamlit as st
 
 from playground.datakinds import DATA_KINDS
 from playground.datasets import Data
+from playground.diagnosis import STUCK_EPOCHS, Finding, fixes_for, from_history, from_model
 from playground.inspection.plane import plane_grid, predict_plane
 from playground.metrics import (
     accuracy,
@@ -29,7 +30,8 @@ from playground.metrics import (
 from playground.runner import Runner, Snapshot
 from playground.spec import Spec
 from playground.ui.state import derived
-from playground.ui.train_controls import lower_lr_and_reset, reset_weights
+from playground.ui.text import md
+from playground.ui.train_controls import apply_fix, reset_weights
 from playground.viz.boundary import decision_boundary
 from playground.viz.curves import accuracy_curve, loss_curve
 from playground.viz.predictions import confusion_matrix_figure, prediction_grid, sequence_table
@@ -83,16 +85,48 @@ def render_status(snap: Snapshot) -> None:
     st.caption(f"{state}  ·  learning rate {snap.lr:g}")
 
 
-def render_divergence(snap: Snapshot, spec: Spec) -> None:
-    """What happened, what to try, and one-click ways out."""
-    st.error(snap.diverged or "", icon=":material/warning:")
+def _findings(runner: Runner, snap: Snapshot) -> list[Finding]:
+    """What is going wrong besides a NaN, once per finished epoch of this run."""
+    if not snap.epochs:
+        return []
+
+    def compute() -> list[Finding]:
+        trainer = runner.trainer
+        spec, info = trainer.spec, trainer.report.info
+        found = from_history(snap.epochs, snap.step_loss, info.num_classes,
+                             spec.train.optimizer, snap.lr)
+        if snap.epoch < STUCK_EPOCHS:  # early models may still predict one class
+            return found
+        model, _ = runner.model_copy()
+        kinds = [row.kind for row in trainer.report.rows]
+        return found + from_model(model, kinds, trainer.data.x_test, info.num_classes,
+                                  spec.train.optimizer, snap.lr)
+
+    return _cached("findings", (snap.key.run_id, snap.epoch, snap.lr), compute)
+
+
+def render_failure(runner: Runner, snap: Snapshot, spec: Spec) -> bool:
+    """What went wrong (divergence, or a run failing without a NaN), why, and one-click
+    fixes that start again at the new settings. True when something was shown."""
+    findings = _findings(runner, snap)
+    if not (snap.diverged or findings):
+        return False
+    if snap.diverged:
+        st.error(md(snap.diverged), icon=":material/warning:")
+    for finding in findings:
+        st.warning(md(finding.message), icon=":material/trending_flat:")
     st.markdown("**What to try:** a learning rate ten times smaller; an adaptive optimizer "
                 "(adam); a normalisation layer after each linear or convolution; smaller "
                 "L1/L2 penalties.")
-    a, b = st.columns(2)
-    a.button(f"Lower the learning rate to {spec.train.lr / 10:g} and reset",
-             on_click=lower_lr_and_reset, args=(spec,), key="live.lower_lr", type="primary")
-    b.button("Reset with new weights", on_click=reset_weights, key="live.reset")
+    fixes = fixes_for(spec.train.optimizer, spec.train.lr)
+    cols = st.columns(len(fixes) + 1)
+    for col, (name, fix) in zip(cols, fixes.items(), strict=False):
+        if col.button(fix.label, key=f"live.fix.{name}", type="primary" if
+                      name == "lower_lr" else "secondary", on_click=apply_fix,
+                      args=(spec, fix.settings, fix.label)):
+            st.rerun(scope="app")  # the settings above the live view show the new values
+    cols[-1].button("Reset with new weights", on_click=reset_weights, key="live.reset")
+    return True
 
 
 def render_curves(snap: Snapshot, columns: int = 2) -> None:
@@ -205,9 +239,8 @@ def render_live_view(runner: Runner, spec: Spec) -> None:
             st.rerun()  # the run ended by itself: redraw controls, stop polling
         render_status(snap)
         if snap.message:
-            st.warning(snap.message, icon=":material/timer:")
-        if snap.diverged:
-            render_divergence(snap, spec)
+            st.warning(md(snap.message), icon=":material/timer:")
+        render_failure(runner, snap, spec)
         data = runner.trainer.data  # read-only arrays, safe outside the lock
         if DATA_KINDS[data.info.kind].prediction_view in _BESIDE_CURVES:
             left, right = st.columns([1, 1])

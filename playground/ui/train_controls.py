@@ -7,6 +7,7 @@ weights, and the page says so before (help text) and after (a notice) the change
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import streamlit as st
 
@@ -16,7 +17,7 @@ from playground.runner import Runner, Snapshot
 from playground.session import Change
 from playground.spec import TRAIN_PARAMS, Spec
 from playground.ui.state import reset_runner, set_spec
-from playground.ui.widgets import param_input
+from playground.ui.widgets import TYPED_SUFFIX, param_input
 
 LABELS = {"lr": "learning rate", "batch_size": "batch size", "epochs": "epoch budget",
           "l1": "L1 penalty", "l2": "L2 penalty", "loss": "loss"}
@@ -29,13 +30,21 @@ def _key(name: str) -> str:
     return f"train.{name}"
 
 
+def show_value(name: str, value: Any) -> None:
+    """Make a setting's widget (and its typed twin) show `value` on its next render."""
+    st.session_state[_key(name)] = value
+    if _key(name) + TYPED_SUFFIX in st.session_state:
+        st.session_state[_key(name) + TYPED_SUFFIX] = value
+
+
 def render_settings(spec: Spec) -> None:
     """Inputs for every training setting; writes the changed spec back (URL included)."""
     values = dataclasses.asdict(spec.train)
     if st.session_state.get(_SYNCED) != spec.train:
-        # The spec changed elsewhere (another page, a link, a preset): show its values.
+        # The spec changed elsewhere (a fix, Undo, Back, a preset): show its values. Set,
+        # not dropped: a dropped widget state is rebuilt from the browser's stale value.
         for p in TRAIN_PARAMS:
-            st.session_state.pop(_key(p.name), None)
+            show_value(p.name, values[p.name])
     unavailable = tuple(d for d, ok in available_devices().items() if not ok)
     chosen = {}
     cols = st.columns(5)
@@ -94,12 +103,16 @@ def reset_weights() -> None:
     st.session_state[_NOTICE] = "Reset: new weights, step 0."
 
 
-def lower_lr_and_reset(spec: Spec) -> None:
-    """After divergence: a tenth of the learning rate, and new weights."""
-    set_spec(spec.with_train(lr=max(spec.train.lr / 10, 1e-6)), fresh=True)
+def apply_fix(spec: Spec, settings: dict[str, Any], label: str) -> None:
+    """A one-click fix from the Train page: new settings, new weights, and the settings
+    widgets showing them (their stale values would otherwise be written back)."""
+    for name, value in settings.items():
+        show_value(name, value)
+    set_spec(spec.with_train(**settings), fresh=True, what=label[:1].lower() + label[1:])
     reset_runner()
-    st.session_state[_NOTICE] = (f"Learning rate lowered to {spec.train.lr / 10:g}; "
-                                 "new weights, step 0.")
+    chosen = ", ".join(f"{LABELS.get(n, n)} {v:g}" if isinstance(v, float) else
+                       f"{LABELS.get(n, n)} {v}" for n, v in settings.items())
+    st.session_state[_NOTICE] = f"Now training with {chosen}: new weights, step 0."
 
 
 def render_controls(runner: Runner, snap: Snapshot) -> None:

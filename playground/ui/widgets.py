@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import streamlit as st
 
 from playground.params import Param
 
-_LOG_STEPS = 24  # options per run of the log slider; about 3 per decade for lr-like values
+TYPED_SUFFIX = ".typed"  # the key of a log slider's typed twin
 
 
 def _log_options(param: Param) -> list[float]:
-    import numpy as np
-
+    """1 and 3 of every decade within the range (…, 0.001, 0.003, 0.01, 0.03, …): the
+    values people try, two steps a decade."""
     lo, hi = float(param.min or 1e-6), float(param.max or 1.0)
-    grid = np.geomspace(lo, hi, _LOG_STEPS)
-    return sorted({float(f"{v:.2g}") for v in grid})
+    first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    grid = {float(f"{m}e{e}") for e in range(first, last + 1) for m in (1, 3)}
+    return sorted(v for v in grid if lo <= v <= hi)
+
+
+def _copy(source: str, target: str) -> None:
+    """One of two twin widgets moved: the other shows the same value."""
+    st.session_state[target] = float(st.session_state[source])
+
+
+def _log_input(param: Param, value: float, key: str, label: str, help_text: str,
+               disabled: bool) -> float:
+    """A log slider over the usual values, and beside it the value typed exactly."""
+    current = st.session_state.get(key)  # a typed value the slider was just given
+    options = sorted({*_log_options(param), value, *([current] if current else [])})
+    slider_col, typed_col = st.columns([3, 2], vertical_alignment="bottom")
+    slid = slider_col.select_slider(label, options=options, value=value, key=key,
+                                    help=help_text, disabled=disabled,
+                                    format_func=lambda v: f"{v:g}",
+                                    on_change=_copy, args=(key, key + TYPED_SUFFIX))
+    typed = typed_col.number_input(
+        f"{label}, typed", min_value=float(param.min or 0.0),
+        max_value=float(param.max) if param.max is not None else None, value=float(value),
+        format="%g", step=None, key=key + TYPED_SUFFIX, disabled=disabled,
+        label_visibility="collapsed", on_change=_copy, args=(key + TYPED_SUFFIX, key),
+        help=f"Type any {label} from {param.min:g} to {param.max:g}.")
+    return float(slid) if slid != value else float(typed)
 
 
 def param_input(param: Param, value: Any, key: str, label: str | None = None,
@@ -38,13 +64,7 @@ def param_input(param: Param, value: Any, key: str, label: str | None = None,
     if param.type is bool:
         return st.checkbox(label, value=bool(value), key=key, help=help_text, disabled=disabled)
     if param.type is float and param.log:
-        options = _log_options(param)
-        nearest = min(options, key=lambda o: abs(o - value) / max(abs(value), 1e-12))
-        if value not in options:
-            options = sorted({*options, value})
-            nearest = value
-        return st.select_slider(label, options=options, value=nearest, key=key, help=help_text,
-                                disabled=disabled, format_func=lambda v: f"{v:g}")
+        return _log_input(param, float(value), key, label, help_text, disabled)
     if param.type is int:
         return int(st.number_input(label, min_value=int(param.min) if param.min is not None
                                    else None, max_value=int(param.max) if param.max is not None

@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from opening import open_page
+from opening import current_spec, open_page
 from streamlit.runtime.caching.cache_resource_api import clear_session_cache
 from streamlit.testing.v1 import AppTest
 
@@ -164,10 +164,43 @@ def test_absurd_learning_rate_explains_divergence_and_offers_a_way_back():
     text = " ".join(e.value for e in at.error)
     assert "loss became NaN" in text and "learning rate 10 is probably too high" in text
     assert "What to try" in " ".join(m.value for m in at.markdown)
-    click(at, "live.lower_lr")
+    click(at, "live.fix.lower_lr")
     assert step_count(at) == 0
     assert "learning rate 1" in " ".join(c.value for c in at.caption)
     assert not at.error
+    # the settings show the new rate, so the next full run cannot write 10 back
+    assert at.select_slider(key="train.lr").value == 1.0
+    assert at.number_input(key="train.lr.typed").value == 1.0
+    at.run()
+    assert current_spec(at).train.lr == 1.0
+
+
+def test_a_run_stuck_at_chance_without_a_nan_is_explained_and_fixed():
+    spec = PRESETS["digits_mlp"].spec().with_train(lr=10.0, optimizer="sgd", epochs=5)
+    at = open_train(spec)
+    for _ in range(3):
+        click(at, "train.epoch")
+    warnings = " ".join(w.value for w in at.warning)
+    assert "chance level" in warnings and not at.error  # no NaN, yet it is found
+    click(at, "live.fix.adam")
+    assert current_spec(at).train.optimizer == "adam" and current_spec(at).train.lr == 0.001
+    assert at.select_slider(key="train.lr").value == 0.001
+    for _ in range(3):
+        click(at, "train.epoch")
+    assert "chance level" not in " ".join(w.value for w in at.warning)
+
+
+def test_the_learning_rate_takes_the_usual_values_and_a_typed_one():
+    lr_param = next(p for p in TRAIN_PARAMS if p.name == "lr")
+    options = _log_options(lr_param)
+    assert {1e-5, 3e-5, 1e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0} <= set(options)
+    at = open_train(PRESETS["spiral"].spec())
+    at.number_input(key="train.lr.typed").set_value(0.0042).run()
+    assert current_spec(at).train.lr == 0.0042
+    assert at.select_slider(key="train.lr").value == 0.0042
+    at.select_slider(key="train.lr").set_value(0.03).run()
+    assert current_spec(at).train.lr == 0.03
+    assert at.number_input(key="train.lr.typed").value == 0.03
 
 
 def test_job_cap_zero_refuses_with_a_message(monkeypatch):
