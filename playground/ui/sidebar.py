@@ -15,6 +15,7 @@ from playground.layers import LAYERS
 from playground.shapes import analyze
 from playground.spec import Spec
 from playground.ui.state import get_spec, keep_spec_in_url, peek_runner, pop_notice
+from playground.ui.text import md
 
 
 def layer_label(layer: dict[str, Any]) -> str:
@@ -69,24 +70,24 @@ def render_sidebar() -> None:
     spec = get_spec()
     with st.sidebar:
         if notice := pop_notice():
-            st.warning(notice)
+            st.warning(notice)  # built escaped where it is written (ui/state.py)
         st.markdown("**Current model**")
         kind = DATA_KINDS[DATASETS[spec.dataset.name].kind].label
         try:
             report = analyze(spec)
         except SpecError as exc:
-            st.caption(f"Dataset: {spec.dataset.name} ({kind})")
-            st.caption(f":orange[{exc}]")
+            st.caption(f"Dataset: {md(spec.dataset.name)} ({kind})")
+            st.caption(f":orange[{md(exc)}]")
             return
         info = report.info
-        st.caption(f"Dataset: **{spec.dataset.name}** ({kind}, {info.num_classes} classes)")
-        st.caption(f"Layers: {layers_summary(spec, info.num_classes)}")
+        st.caption(f"Dataset: **{md(spec.dataset.name)}** ({kind}, {info.num_classes} classes)")
+        st.caption(f"Layers: {md(layers_summary(spec, info.num_classes))}")
         if report.ok:
             st.caption(f"Parameters: **{report.total_parameters:,}**")
             _training_line(peek_runner())  # never builds a model just to say "untrained"
         else:
-            st.caption(f":orange[Invalid network: {report.error}]")
+            st.caption(f":orange[Invalid network: {md(report.error)}]")
         try:
             st.caption(f"Device: {describe_device(resolve_device(spec.train.device))}")
         except SpecError as exc:
-            st.caption(f":orange[{exc}]")
+            st.caption(f":orange[{md(exc)}]")

@@ -17,6 +17,7 @@ from playground.runner import Runner, Snapshot
 from playground.session import Change
 from playground.spec import TRAIN_PARAMS, Spec
 from playground.ui.state import reset_runner, set_spec
+from playground.ui.text import md
 from playground.ui.widgets import TYPED_SUFFIX, param_input
 
 LABELS = {"lr": "learning rate", "batch_size": "batch size", "epochs": "epoch budget",
@@ -61,7 +62,7 @@ def render_settings(spec: Spec) -> None:
         try:
             new = spec.with_train(**chosen)
         except SpecError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         if set_spec(new) is Change.FRESH:
             live = {p.name for p in TRAIN_PARAMS if p.live}

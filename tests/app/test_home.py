@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.presets import PRESETS
 from playground.spec import Spec
+from playground.ui.text import plain
 
 APP = "../../app.py"
 
@@ -39,7 +40,7 @@ def test_sidebar_summarises_the_model_on_home():
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["spec"] = PRESETS["digits_cnn"].spec().to_url_token()
     at.run()
-    captions = " ".join(c.value for c in at.sidebar.caption)
+    captions = plain(" ".join(c.value for c in at.sidebar.caption))  # as the page reads
     assert "digits" in captions
     assert "conv2d(16)" in captions and "head(10)" in captions
     assert "13,706" in captions
