@@ -3,12 +3,20 @@
 `choose_input(data, model, key)` draws the widgets in the current container and returns a
 `ChosenInput` holding one example in the dataset's input shape (already standardised for
 tabular data, exactly what the model receives).
+
+The session has one chosen input: Activations and Attributions show the same one, and it
+survives page switches. Streamlit forgets a widget's value when its page is not shown, so the
+choice lives in a plain session_state entry (`_Choice`) and each page's widgets are restored
+from it when they appear; a value that no longer fits the data is reset with a caption.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -31,6 +39,9 @@ POINT = "Point on the plane"
 DRAW = "Drawing"
 UPLOAD = "Uploaded image"
 CANVAS_PX = 192  # on-screen canvas size; the drawing is averaged down to the dataset's size
+_CHOICE = "chosen_input"  # a plain session_state entry, so it outlives every page's widgets
+_ABSENT = object()
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,62 @@ class ChosenInput:
     label: int | None
     description: str
     index: int | None = None
+
+
+@dataclass(frozen=True)
+class _Upload:
+    """An uploaded picture, kept so it can be shown again after its uploader is gone."""
+
+    name: str
+    raw: bytes
+    digest: str
+
+
+@dataclass
+class _Choice:
+    """The session's one chosen input: the pickers' values by name, the last drawing (and its
+    strokes, to redraw them on a new canvas) and the last upload."""
+
+    fit: tuple[str, tuple[int, ...]]  # (data kind, input shape) the values were chosen for
+    values: dict[str, Any] = field(default_factory=dict)
+    drawing: np.ndarray | None = None
+    strokes: dict | None = None
+    canvas_start: dict | None = None  # what the canvas on screen was started with
+    upload: _Upload | None = None
+
+
+@dataclass
+class _Picker:
+    """One page's picker widgets, restored from and written through to the shared choice."""
+
+    choice: _Choice
+    prefix: str
+    notes: list[str] = field(default_factory=list)
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}_{name}"
+
+    def restore(self, name: str, default: Any, fits: Callable[[Any], bool],
+                why: Callable[[Any], str]) -> str:
+        """The widget key for `name`, holding the shared value; `default`, with a note saying
+        `why`, when that value does not fit this data."""
+        key = self.key(name)
+        value = st.session_state.get(key, self.choice.values.get(name, default))
+        if not fits(value):
+            self.notes.append(why(value))
+            value = default
+        if st.session_state.get(key, _ABSENT) != value:
+            st.session_state[key] = value
+        return key
+
+    def keep(self, name: str, value: Any) -> Any:
+        self.choice.values[name] = value
+        return value
+
+
+def escape_markdown(text: str) -> str:
+    """A user-supplied string (a file or class name) shown literally inside markdown."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 # The data-kind registry's pickers, as this menu offers them (typed sequences are the
@@ -81,57 +148,80 @@ def _predictions(model: nn.Module, data: Data, model_key: ModelKey | None) -> np
                    keep=1)
 
 
-def _pick_test(data: Data, key: str, noun: str) -> ChosenInput:
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _pick_test(data: Data, p: _Picker, noun: str) -> ChosenInput:
     n = len(data.x_test)
-    index = int(st.number_input(f"{noun.capitalize()} index (0–{n - 1})", 0, n - 1, 0, 1,
-                                key=f"{key}_index"))
+    key = p.restore("index", 0, lambda i: _is_int(i) and 0 <= i < n,
+                    lambda i: f"{noun.capitalize()} {i} does not exist in this test split "
+                              f"(it has {n}); showing {noun} 0.")
+    index = p.keep("index", int(st.number_input(
+        f"{noun.capitalize()} index (0–{n - 1})", min_value=0, max_value=n - 1, step=1,
+        key=key)))
     return _test_input(data, index, noun)
 
 
-def _pick_by_class(data: Data, key: str, noun: str) -> ChosenInput:
+def _pick_by_class(data: Data, p: _Picker, noun: str) -> ChosenInput:
     labels = np.asarray(data.y_test)
     if labels.ndim != 1:
         st.caption("This dataset has one label per position; choose by index instead.")
-        return _pick_test(data, key, noun)
+        return _pick_test(data, p, noun)
     classes = sorted({int(c) for c in labels})
-    label = st.selectbox("Class", classes, key=f"{key}_class",
-                         format_func=lambda c: _class_name(data, c))
+    key = p.restore("class", classes[0], lambda c: c in classes,
+                    lambda c: f"Class {c} is not in this test split; showing "
+                              f"{escape_markdown(_class_name(data, classes[0]))}.")
+    label = p.keep("class", st.selectbox("Class", classes, key=key,
+                                         format_func=lambda c: _class_name(data, c)))
     members = np.flatnonzero(labels == label)
-    which = int(st.number_input(f"Which one ({len(members)} in the test split)", 1,
-                                len(members), 1, 1, key=f"{key}_member"))
+    key = p.restore("member", 1, lambda m: _is_int(m) and 1 <= m <= len(members),
+                    lambda m: f"This class has only {len(members)} test {noun}s, not {m}; "
+                              "showing the first.")
+    which = p.keep("member", int(st.number_input(
+        f"Which one ({len(members)} in the test split)", min_value=1,
+        max_value=len(members), step=1, key=key)))
     return _test_input(data, int(members[which - 1]), noun)
 
 
-def _pick_wrong(data: Data, model: nn.Module | None, key: str,
+def _pick_wrong(data: Data, model: nn.Module | None, p: _Picker,
                 model_key: ModelKey | None, noun: str) -> ChosenInput:
     labels = np.asarray(data.y_test)
     if model is None or labels.ndim != 1:
         st.caption("No model to ask, or one label per position: showing the first sample.")
         return _test_input(data, 0, noun)
     preds = _predictions(model, data, model_key)
-    wrong = np.flatnonzero(preds != labels)
-    if len(wrong) == 0:
+    wrong = np.flatnonzero(preds != labels).tolist()
+    if not wrong:
         st.success(f"The model gets every {noun} in the test split right. Showing the first.")
         return _test_input(data, 0, noun)
-    index = st.selectbox(
-        f"{len(wrong)} of {len(labels)} test {noun}s are misclassified", wrong.tolist(),
-        key=f"{key}_wrong",
+    key = p.restore("wrong", wrong[0], lambda i: i in wrong,
+                    lambda i: f"The model no longer gets {noun} {i} wrong; showing the "
+                              "first it does.")
+    index = int(p.keep("wrong", st.selectbox(
+        f"{len(wrong)} of {len(labels)} test {noun}s are misclassified", wrong, key=key,
         format_func=lambda i: (f"#{i}: is {_class_name(data, int(labels[i]))}, predicted "
-                               f"{_class_name(data, int(preds[i]))}"))
-    if index is None or index not in set(wrong.tolist()):
-        index = int(wrong[0])
-    chosen = _test_input(data, int(index), noun)
+                               f"{_class_name(data, int(preds[i]))}"))))
+    chosen = _test_input(data, index, noun)
     return ChosenInput(chosen.x, chosen.label, chosen.description +
                        f", predicted {_class_name(data, int(preds[index]))}", chosen.index)
 
 
-def _pick_point(data: Data, key: str) -> ChosenInput:
+def _coordinate(p: _Picker, column, name: str, lo: float, hi: float) -> float:
+    """One coordinate slider over the training data's range."""
+    default = 0.0 if lo < 0 < hi else lo
+    key = p.restore(f"p{name}", default,
+                    lambda v: isinstance(v, float) and lo <= v <= hi,
+                    lambda v: f"{name} = {v:.2f} lies outside this dataset's range "
+                              f"({lo:.2f} to {hi:.2f}); moved to {default:.2f}.")
+    return p.keep(f"p{name}", float(column.slider(name, lo, hi, key=key, format="%.2f")))
+
+
+def _pick_point(data: Data, p: _Picker) -> ChosenInput:
     lo, hi = data.x_train.min(axis=0), data.x_train.max(axis=0)
     cols = st.columns(2)
-    x = cols[0].slider("x", float(lo[0]), float(hi[0]), 0.0 if lo[0] < 0 < hi[0] else
-                       float(lo[0]), key=f"{key}_px", format="%.2f")
-    y = cols[1].slider("y", float(lo[1]), float(hi[1]), 0.0 if lo[1] < 0 < hi[1] else
-                       float(lo[1]), key=f"{key}_py", format="%.2f")
+    x = _coordinate(p, cols[0], "x", float(lo[0]), float(hi[0]))
+    y = _coordinate(p, cols[1], "y", float(lo[1]), float(hi[1]))
     return ChosenInput(np.array([x, y], np.float32), None, f"the point ({x:.2f}, {y:.2f})")
 
 
@@ -144,31 +234,46 @@ def _preview(x: np.ndarray) -> None:
              clamp=True)
 
 
-def _pick_drawing(data: Data, key: str) -> ChosenInput | None:
+def _canvas(p: _Picker, stroke: int) -> np.ndarray | None:
+    """The canvas's picture (RGBA), None before it reports one. A canvas shown anew starts
+    from the session's last strokes; while it stays on screen that start stays the same, so
+    the canvas is never redrawn under the pen."""
+    from streamlit_drawable_canvas import st_canvas
+
+    key = p.key("canvas")
+    if key not in st.session_state:
+        p.choice.canvas_start = p.choice.strokes
+    result = st_canvas(stroke_width=stroke, stroke_color="#FFFFFF", background_color="#000000",
+                       height=CANVAS_PX, width=CANVAS_PX, drawing_mode="freedraw",
+                       initial_drawing=p.choice.canvas_start, return_image_data=True, key=key)
+    if result is None:
+        return None
+    if result.json_data is not None:
+        p.choice.strokes = result.json_data
+    return result.image_data
+
+
+def _pick_drawing(data: Data, p: _Picker) -> ChosenInput | None:
     """A canvas drawing; None when the canvas component is unavailable."""
     try:
-        from streamlit_drawable_canvas import st_canvas
+        import streamlit_drawable_canvas  # noqa: F401 - only to learn whether it loads
     except Exception:  # noqa: BLE001 - any import failure means: offer upload instead
         st.info("The drawing canvas is not available on this server; upload an image "
                 "instead.")
         return None
-    _, h, w = data.info.input_shape
-    stroke = max(6, round(1.5 * CANVAS_PX / max(h, w)))
+    shape = tuple(data.info.input_shape)
+    stroke = max(6, round(1.5 * CANVAS_PX / max(shape[1:])))
     cols = st.columns([2, 1])
     with cols[0]:
         st.space(32)  # room for the canvas's toolbar, which floats above its top edge
         try:
-            result = st_canvas(stroke_width=stroke, stroke_color="#FFFFFF",
-                               background_color="#000000", height=CANVAS_PX, width=CANVAS_PX,
-                               drawing_mode="freedraw", return_image_data=True,
-                               key=f"{key}_canvas")
-            image = result.image_data if result is not None else None
+            image = _canvas(p, stroke)
         except Exception:  # noqa: BLE001 - a broken component must not break the page
             st.info("The drawing canvas could not be shown; upload an image instead.")
             return None
-    x = np.zeros(data.info.input_shape, np.float32)
     if image is not None:
-        x = image_to_input(image, data.info.input_shape, invert=False)
+        p.choice.drawing = image_to_input(image, shape, invert=False)
+    x = p.choice.drawing if p.choice.drawing is not None else np.zeros(shape, np.float32)
     with cols[1]:
         st.caption("Draw in white on black, large enough to fill the box; the toolbar's bin "
                    "clears it.")
@@ -177,31 +282,48 @@ def _pick_drawing(data: Data, key: str) -> ChosenInput | None:
     return ChosenInput(x, None, what)
 
 
-def _pick_upload(data: Data, key: str) -> ChosenInput | None:
+def _uploaded(p: _Picker) -> _Upload | None:
+    """The session's picture: a new upload replaces it, removing the file forgets it, and a
+    page showing the uploader anew shows the last one."""
+    key = p.key("upload")
+    shown_before = key in st.session_state
+    file = st.file_uploader("Image (PNG or JPEG)", type=["png", "jpg", "jpeg", "bmp", "gif"],
+                            key=key)
+    if file is not None:
+        raw = file.getvalue()
+        p.choice.upload = _Upload(file.name, raw, hashlib.sha1(raw).hexdigest())
+    elif shown_before:
+        p.choice.upload = None
+    elif p.choice.upload is not None:
+        st.caption(f"Showing {escape_markdown(p.choice.upload.name)}, uploaded earlier; "
+                   "upload another picture to replace it.")
+    return p.choice.upload
+
+
+def _pick_upload(data: Data, p: _Picker) -> ChosenInput | None:
+    shape = tuple(data.info.input_shape)
     cols = st.columns([2, 1])
     with cols[0]:
-        file = st.file_uploader("Image (PNG or JPEG)", type=["png", "jpg", "jpeg", "bmp",
-                                                             "gif"], key=f"{key}_upload")
-        colours = st.radio("Colours", ["auto", "keep", "invert"], horizontal=True,
-                           key=f"{key}_invert",
-                           help="The model was trained on bright shapes on a dark background. "
-                                "Auto inverts pictures with a light background.")
-    if file is None:
-        st.caption(f"It will be made grayscale and resized to "
-                   f"{data.info.input_shape[1]}×{data.info.input_shape[2]} pixels.")
+        upload = _uploaded(p)
+        options = ["auto", "keep", "invert"]
+        key = p.restore("invert", "auto", lambda c: c in options, str)
+        colours = p.keep("invert", st.radio(
+            "Colours", options, horizontal=True, key=key,
+            help="The model was trained on bright shapes on a dark background. Auto inverts "
+                 "pictures with a light background."))
+    if upload is None:
+        st.caption(f"It will be made grayscale and resized to {shape[1]}×{shape[2]} pixels.")
         return None
     invert = {"auto": None, "keep": False, "invert": True}[colours]
-    raw = file.getvalue()
-    request = (hashlib.sha1(raw).hexdigest(), data.info.input_shape, invert)
     try:  # decoded once per upload, not on every rerun
-        x = derived("uploaded_image", request,
-                    lambda: image_to_input(raw, data.info.input_shape, invert=invert), keep=2)
+        x = derived("uploaded_image", (upload.digest, shape, invert),
+                    lambda: image_to_input(upload.raw, shape, invert=invert), keep=2)
     except SpecError as exc:
         st.error(str(exc))
         return None
     with cols[1]:
         _preview(x)
-    return ChosenInput(x, None, f"the uploaded image {file.name}")
+    return ChosenInput(x, None, f"the uploaded image {upload.name}")
 
 
 def _show_row(data: Data, chosen: ChosenInput) -> None:
@@ -215,9 +337,39 @@ def _show_row(data: Data, chosen: ChosenInput) -> None:
                  height=min(38 + 35 * len(names), 260))
 
 
+def _session_choice(data: Data) -> tuple[_Choice, str | None]:
+    """The session's choice, or a fresh one (and a note saying why) when the data now takes
+    another kind or shape of input, which no earlier choice fits."""
+    fit = (data.info.kind, tuple(data.info.input_shape))
+    old = st.session_state.get(_CHOICE)
+    if isinstance(old, _Choice) and old.fit == fit:
+        return old, None
+    choice = _Choice(fit)
+    st.session_state[_CHOICE] = choice
+    if old is None:
+        return choice, None
+    return choice, (f"The chosen input was reset: the {data.info.name} data takes another "
+                    "kind of input than the one it was chosen for.")
+
+
+def _pick(data: Data, model: nn.Module | None, p: _Picker, mode: str,
+          model_key: ModelKey | None, noun: str) -> ChosenInput | None:
+    if mode == BY_CLASS:
+        return _pick_by_class(data, p, noun)
+    if mode == WRONG:
+        return _pick_wrong(data, model, p, model_key, noun)
+    if mode == POINT:
+        return _pick_point(data, p)
+    if mode == DRAW:
+        return _pick_drawing(data, p) or _pick_upload(data, p)
+    if mode == UPLOAD:
+        return _pick_upload(data, p)
+    return _pick_test(data, p, noun)
+
+
 def choose_input(data: Data, model: nn.Module | None, key: str,
                  model_key: ModelKey | None = None) -> ChosenInput:
-    """Draw the input picker and return the chosen example.
+    """Draw the input picker, showing the session's chosen input, and return it.
 
     Args:
         data: the dataset split (test samples come from `data.x_test`).
@@ -229,27 +381,18 @@ def choose_input(data: Data, model: nn.Module | None, key: str,
         with a description saying so.
     """
     kind = DATA_KINDS[data.info.kind]
-    key = f"{key}_{data.info.name}"  # another dataset gets fresh widgets (other ranges)
+    choice, reset = _session_choice(data)
+    # another dataset gets fresh widgets (other ranges), restored from the same choice
+    p = _Picker(choice, f"{key}_{data.info.name}", [reset] if reset else [])
     noun = kind.noun
     modes = input_modes(kind.name)
     labels = {TEST: f"Test {noun}"}
-    mode = st.radio("Input", modes, horizontal=True, key=f"{key}_mode",
-                    format_func=lambda m: labels.get(m, m))
-    chosen: ChosenInput | None
-    if mode == BY_CLASS:
-        chosen = _pick_by_class(data, key, noun)
-    elif mode == WRONG:
-        chosen = _pick_wrong(data, model, key, model_key, noun)
-    elif mode == POINT:
-        chosen = _pick_point(data, key)
-    elif mode == DRAW:
-        chosen = _pick_drawing(data, key)
-        if chosen is None:
-            chosen = _pick_upload(data, key)
-    elif mode == UPLOAD:
-        chosen = _pick_upload(data, key)
-    else:
-        chosen = _pick_test(data, key, noun)
+    mode_key = p.restore("mode", modes[0], lambda m: m in modes, str)
+    mode = p.keep("mode", st.radio("Input", modes, horizontal=True, key=mode_key,
+                                   format_func=lambda m: labels.get(m, m)))
+    chosen = _pick(data, model, p, mode, model_key, noun)
+    for note in p.notes:
+        st.caption(note)
     if chosen is None:
         fallback = _test_input(data, 0, noun)
         return ChosenInput(fallback.x, fallback.label,
