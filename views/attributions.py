@@ -29,7 +29,7 @@ with st.container(border=True):
 
 try:
     with st.container(border=True):
-        request = view.choose_request(model, data, report, chosen)
+        request = view.choose_request(model, data, report, chosen, seed=spec.train.seed)
     mean = view.data_mean(model, data, report, model_key)
 except SpecError as exc:
     st.error(str(exc))

@@ -29,7 +29,7 @@ from playground.inspection.receptive import ReceptiveField, describe_receptive, 
 from playground.layers import LAYERS, format_shape
 from playground.runner import ModelKey, Runner
 from playground.shapes import LayerRow
-from playground.ui.inputs import ChosenInput
+from playground.ui.inputs import ChosenInput, escape_markdown
 from playground.ui.state import derived
 from playground.viz.activations import (
     activation_bars,
@@ -283,7 +283,7 @@ def render_views(runner: Runner, data: Data, chosen: ChosenInput, view: str,
             return
         if ins.plane is not None:
             render_plane(ins, data, chosen)
-        st.markdown(f"#### Layer by layer, for {chosen.description}")
+        st.markdown(f"#### Layer by layer, for {escape_markdown(chosen.description)}")
         render_layers(ins, data, chosen, per_input)
 
     live()

@@ -36,7 +36,7 @@ from playground.errors import SpecError
 from playground.inspection.plane import plane_grid
 from playground.runner import ModelKey
 from playground.shapes import ShapeReport
-from playground.ui.inputs import ChosenInput
+from playground.ui.inputs import ChosenInput, escape_markdown
 from playground.ui.state import derived
 from playground.ui.widgets import param_form
 from playground.viz import attributions as viz
@@ -59,6 +59,7 @@ class Request:
     layer: int | None
     embedding_layer: int | None
     position: int | None
+    seed: int  # seeds the noisy methods (SmoothGrad, GradientSHAP, the noise baseline)
 
 
 def _cached(key: tuple, compute: Callable[[], T]) -> T:
@@ -70,6 +71,11 @@ def _cached(key: tuple, compute: Callable[[], T]) -> T:
 def _class_name(data: Data, c: int) -> str:
     names = data.info.class_names
     return names[c] if 0 <= c < len(names) else str(c)
+
+
+def _shown_class(data: Data, c: int) -> str:
+    """A class name for markdown: a spec's names are shown literally, never as markup."""
+    return escape_markdown(_class_name(data, c))
 
 
 def as_batch(chosen: ChosenInput) -> torch.Tensor:
@@ -101,9 +107,10 @@ def _params_ui(method: str, item_shape: tuple[int, ...]) -> dict[str, Any]:
     return values
 
 
-def choose_request(model: nn.Module, data: Data, report: ShapeReport, chosen: ChosenInput
-                   ) -> Request:
-    """Method, parameters, target, baseline and layer controls; returns the request."""
+def choose_request(model: nn.Module, data: Data, report: ShapeReport, chosen: ChosenInput,
+                   seed: int) -> Request:
+    """Method, parameters, target, baseline and layer controls; returns the request.
+    `seed` (the spec's training seed) makes the noisy methods repeatable per spec."""
     info = data.info
     supported = [n for n, m in METHODS.items() if m.supports(info.kind)
                  and not (m.needs_layer and not report.conv_map_layers)]
@@ -134,7 +141,8 @@ def choose_request(model: nn.Module, data: Data, report: ShapeReport, chosen: Ch
         baseline = st.selectbox("Baseline", options, key="attr_baseline",
                                 format_func=lambda b: f"{b}: {BASELINE_HELP[b]}")
         st.caption(BASELINE_NOTE)
-    return Request(method, params, target, baseline, layer, report.embedding_layer, position)
+    return Request(method, params, target, baseline, layer, report.embedding_layer, position,
+                   seed)
 
 
 def choose_target(model: nn.Module, data: Data, chosen: ChosenInput,
@@ -155,10 +163,10 @@ def choose_target(model: nn.Module, data: Data, chosen: ChosenInput,
                                    format_func=lambda c: _class_name(data, c))
     else:
         target = int(pred[0]) if how == "predicted" else int(true)
-    st.caption(f"Input: {chosen.description}. The model predicts "
-               f"**{_class_name(data, int(pred[0]))}** ({probs[0].max():.0%})"
-               + (f"; the true class is **{_class_name(data, true)}**" if true is not None
-                  else "") + f". Explaining **{_class_name(data, target)}** "
+    st.caption(f"Input: {escape_markdown(chosen.description)}. The model predicts "
+               f"**{_shown_class(data, int(pred[0]))}** ({probs[0].max():.0%})"
+               + (f"; the true class is **{_shown_class(data, true)}**" if true is not None
+                  else "") + f". Explaining **{_shown_class(data, target)}** "
                f"(p = {probs[0][target]:.0%}).")
     return int(target)
 
@@ -177,7 +185,7 @@ def run_one(model: nn.Module, model_key: ModelKey, x: torch.Tensor, req: Request
         bar, tick = _progress_bar(f"Running {METHODS[req.method].title}…")
         out = attribute(model, x, req.target, req.method, req.params, req.baseline, mean,
                         req.layer, embedding_layer=req.embedding_layer,
-                        position=req.position, progress=tick)[0].numpy()
+                        position=req.position, progress=tick, seed=req.seed)[0].numpy()
         bar.empty()
         return out
     return _cached(key, compute)
@@ -216,7 +224,8 @@ def show_completeness(model: nn.Module, x: torch.Tensor, req: Request,
     """IG's completeness: the attributions add up to f(x) − f(baseline)."""
     try:
         c = completeness(model, x, req.target, req.params.get("n_steps", 50), req.baseline,
-                         mean, embedding_layer=req.embedding_layer, position=req.position)
+                         mean, embedding_layer=req.embedding_layer, position=req.position,
+                         seed=req.seed)
     except SpecError as exc:
         st.error(str(exc))
         return
@@ -257,11 +266,12 @@ def show_compare(model: nn.Module, model_key: ModelKey, data: Data, report: Shap
     def compute():
         bar, tick = _progress_bar("Running the methods…")
         out = compare_methods(model, x, req.target, names, defaults, req.baseline, mean, layer,
-                              req.embedding_layer, req.position, progress=tick)
+                              req.embedding_layer, req.position, progress=tick,
+                              seed=req.seed)
         bar.empty()
         return out
     comp = _cached(("cmp", model_key, tuple(names), req.target, req.baseline, layer,
-                    req.position, x.numpy().tobytes()), compute)
+                    req.position, req.seed, x.numpy().tobytes()), compute)
     for name, msg in comp.errors.items():
         st.warning(f"{METHODS[name].title}: {msg}")
     titles = {METHODS[n].title: v for n, v in comp.maps.items()}
@@ -299,11 +309,12 @@ def show_dataset(model: nn.Module, model_key: ModelKey, data: Data, req: Request
     def compute():
         bar, tick = _progress_bar("Explaining the test rows…")
         out = mean_abs_attribution(model, x, torch.from_numpy(pred), req.method, req.params,
-                                   req.baseline, mean, progress=tick)
+                                   req.baseline, mean, progress=tick, seed=req.seed)
         bar.empty()
         return out
     try:
-        values = _cached(("ds", model_key, req.method, repr(req.params), req.baseline), compute)
+        values = _cached(("ds", model_key, req.method, repr(req.params), req.baseline,
+                          req.seed), compute)
     except SpecError as exc:
         st.error(str(exc))
         return
@@ -320,12 +331,12 @@ def show_plane(model: nn.Module, model_key: ModelKey, data: Data, chosen: Chosen
     def compute():
         bar, tick = _progress_bar("Explaining every grid point…")
         out = plane_attributions(model, grid.points, req.target, req.method, req.params,
-                                 req.baseline, mean, progress=tick)
+                                 req.baseline, mean, progress=tick, seed=req.seed)
         bar.empty()
         return out
     try:
         field = _cached(("plane", model_key, req.method, repr(req.params), req.target,
-                         req.baseline), compute)
+                         req.baseline, req.seed), compute)
     except SpecError as exc:
         st.error(str(exc))
         return
@@ -335,6 +346,6 @@ def show_plane(model: nn.Module, model_key: ModelKey, data: Data, chosen: Chosen
                                     labels=np.asarray(data.y_test),
                                     marker=(float(chosen.x[0]), float(chosen.x[1]))),
                     key="attr_plane")
-    st.caption(f"Attributions towards “{_class_name(data, req.target)}” at every point "
+    st.caption(f"Attributions towards “{_shown_class(data, req.target)}” at every point "
                "of the plane (× marks the chosen point). Where a panel is white that "
                "coordinate does not matter there.")

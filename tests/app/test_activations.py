@@ -135,3 +135,15 @@ def test_an_invalid_network_says_why_and_links_to_build():
     at = _open(spec)
     assert at.error and "flatten" in at.error[0].value
     assert not at.get("plotly_chart")
+
+
+def test_an_upload_name_is_shown_literally_not_as_markdown():
+    at = _open(PRESETS["shapes_cnn"].spec())
+    _radio(at, "Input").set_value("Uploaded image").run()
+    buf = io.BytesIO()
+    Image.fromarray(np.zeros((16, 16), np.uint8), "L").save(buf, format="PNG")
+    name = "![x](https://evil.example/a.png).png"
+    at.file_uploader[0].set_value((name, buf.getvalue(), "image/png")).run()
+    assert not at.exception
+    heading = next(m.value for m in at.markdown if m.value.startswith("#### Layer by layer"))
+    assert "](https" not in heading and r"\!\[x\]\(https" in heading

@@ -136,3 +136,24 @@ def test_per_token_model_explains_the_chosen_position() -> None:
     assert token_row["type"] == "heatmap" and len(token_row["text"][0]) == 6
     total, diff = (float(m.value) for m in at.metric[:2])
     assert abs(total - diff) < 0.01
+
+
+def test_noisy_methods_use_the_spec_seed_and_a_new_seed_recomputes(monkeypatch) -> None:
+    import playground.ui.attributions_view as view
+
+    seeds: list[int] = []
+    real = view.attribute
+    monkeypatch.setattr(view, "attribute",
+                        lambda *a, **k: seeds.append(k.get("seed", 0)) or real(*a, **k))
+    at = _open(_spec("wine_mlp").with_train(seed=7))
+    at.selectbox(key="attr_method").set_value("gradient_shap").run()
+    assert not at.exception and not at.error
+    first = _array(_traces(at, 0)[0]["x"])
+    assert seeds and set(seeds) == {7}
+    calls = len(seeds)
+    at.run()
+    assert len(seeds) == calls, "an unchanged request is not recomputed"
+    at.session_state["session"].apply(at.session_state["session"].spec.with_train(seed=8))
+    at.run()
+    assert not at.exception and seeds[-1] == 8
+    assert not np.allclose(_array(_traces(at, 0)[0]["x"]), first)

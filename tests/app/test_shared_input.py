@@ -33,13 +33,15 @@ def _go(at: AppTest, page: str) -> AppTest:
 
 
 def _input(at: AppTest) -> str:
-    """The input the page says it shows: Activations' layer heading, Attributions' caption."""
+    """The input the page says it shows (markdown escapes undone): Activations' layer
+    heading, Attributions' caption."""
     for m in at.markdown:
         if m.value.startswith("#### Layer by layer, for "):
-            return m.value.removeprefix("#### Layer by layer, for ")
+            return m.value.removeprefix("#### Layer by layer, for ").replace("\\", "")
     for c in at.caption:
         if c.value.startswith("Input: "):
-            return c.value.removeprefix("Input: ").split(". The model predicts")[0]
+            text = c.value.removeprefix("Input: ").split(". The model predicts")[0]
+            return text.replace("\\", "")
     raise AssertionError("the page names no input")
 
 
