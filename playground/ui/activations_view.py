@@ -29,8 +29,9 @@ from playground.inspection.receptive import ReceptiveField, describe_receptive, 
 from playground.layers import LAYERS, format_shape
 from playground.runner import ModelKey, Runner
 from playground.shapes import LayerRow
-from playground.ui.inputs import ChosenInput, escape_markdown
+from playground.ui.inputs import ChosenInput
 from playground.ui.state import derived
+from playground.ui.text import md
 from playground.viz.activations import (
     activation_bars,
     filters_figure,
@@ -283,7 +284,7 @@ def render_views(runner: Runner, data: Data, chosen: ChosenInput, view: str,
             return
         if ins.plane is not None:
             render_plane(ins, data, chosen)
-        st.markdown(f"#### Layer by layer, for {escape_markdown(chosen.description)}")
+        st.markdown(f"#### Layer by layer, for {md(chosen.description)}")
         render_layers(ins, data, chosen, per_input)
 
     live()

@@ -36,8 +36,9 @@ from playground.errors import SpecError
 from playground.inspection.plane import plane_grid
 from playground.runner import ModelKey
 from playground.shapes import ShapeReport
-from playground.ui.inputs import ChosenInput, escape_markdown
+from playground.ui.inputs import ChosenInput
 from playground.ui.state import derived
+from playground.ui.text import md
 from playground.ui.widgets import param_form
 from playground.viz import attributions as viz
 
@@ -75,7 +76,7 @@ def _class_name(data: Data, c: int) -> str:
 
 def _shown_class(data: Data, c: int) -> str:
     """A class name for markdown: a spec's names are shown literally, never as markup."""
-    return escape_markdown(_class_name(data, c))
+    return md(_class_name(data, c))
 
 
 def as_batch(chosen: ChosenInput) -> torch.Tensor:
@@ -163,7 +164,7 @@ def choose_target(model: nn.Module, data: Data, chosen: ChosenInput,
                                    format_func=lambda c: _class_name(data, c))
     else:
         target = int(pred[0]) if how == "predicted" else int(true)
-    st.caption(f"Input: {escape_markdown(chosen.description)}. The model predicts "
+    st.caption(f"Input: {md(chosen.description)}. The model predicts "
                f"**{_shown_class(data, int(pred[0]))}** ({probs[0].max():.0%})"
                + (f"; the true class is **{_shown_class(data, true)}**" if true is not None
                   else "") + f". Explaining **{_shown_class(data, target)}** "

@@ -13,7 +13,6 @@ from it when they appear; a value that no longer fits the data is reset with a c
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +30,7 @@ from playground.inspection.activations import predict_classes
 from playground.inspection.input_images import image_to_input, is_blank
 from playground.runner import ModelKey
 from playground.ui.state import derived
+from playground.ui.text import md
 
 TEST = "Test sample"
 BY_CLASS = "By class"
@@ -41,7 +41,6 @@ UPLOAD = "Uploaded image"
 CANVAS_PX = 192  # on-screen canvas size; the drawing is averaged down to the dataset's size
 _CHOICE = "chosen_input"  # a plain session_state entry, so it outlives every page's widgets
 _ABSENT = object()
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
 
 
 @dataclass(frozen=True)
@@ -111,11 +110,6 @@ class _Picker:
         return value
 
 
-def escape_markdown(text: str) -> str:
-    """A user-supplied string (a file or class name) shown literally inside markdown."""
-    return _MARKDOWN.sub(r"\\\1", text)
-
-
 # The data-kind registry's pickers, as this menu offers them (typed sequences are the
 # Attention page's own input).
 _MODES = {TEST_SPLIT: (TEST, BY_CLASS, WRONG), PICK_POINT: (POINT,), DRAWING: (DRAW,),
@@ -171,7 +165,7 @@ def _pick_by_class(data: Data, p: _Picker, noun: str) -> ChosenInput:
     classes = sorted({int(c) for c in labels})
     key = p.restore("class", classes[0], lambda c: c in classes,
                     lambda c: f"Class {c} is not in this test split; showing "
-                              f"{escape_markdown(_class_name(data, classes[0]))}.")
+                              f"{md(_class_name(data, classes[0]))}.")
     label = p.keep("class", st.selectbox("Class", classes, key=key,
                                          format_func=lambda c: _class_name(data, c)))
     members = np.flatnonzero(labels == label)
@@ -295,7 +289,7 @@ def _uploaded(p: _Picker) -> _Upload | None:
     elif shown_before:
         p.choice.upload = None
     elif p.choice.upload is not None:
-        st.caption(f"Showing {escape_markdown(p.choice.upload.name)}, uploaded earlier; "
+        st.caption(f"Showing {md(p.choice.upload.name)}, uploaded earlier; "
                    "upload another picture to replace it.")
     return p.choice.upload
 
@@ -348,7 +342,7 @@ def _session_choice(data: Data) -> tuple[_Choice, str | None]:
     st.session_state[_CHOICE] = choice
     if old is None:
         return choice, None
-    return choice, (f"The chosen input was reset: the {data.info.name} data takes another "
+    return choice, (f"The chosen input was reset: the {md(data.info.name)} data takes another "
                     "kind of input than the one it was chosen for.")
 
 

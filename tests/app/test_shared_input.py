@@ -13,6 +13,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import PRESETS
+from playground.ui.text import plain
 
 ACTIVATIONS = "views/activations.py"
 ATTRIBUTIONS = "views/attributions.py"
@@ -37,11 +38,11 @@ def _input(at: AppTest) -> str:
     heading, Attributions' caption."""
     for m in at.markdown:
         if m.value.startswith("#### Layer by layer, for "):
-            return m.value.removeprefix("#### Layer by layer, for ").replace("\\", "")
+            return plain(m.value.removeprefix("#### Layer by layer, for "))
     for c in at.caption:
         if c.value.startswith("Input: "):
             text = c.value.removeprefix("Input: ").split(". The model predicts")[0]
-            return text.replace("\\", "")
+            return plain(text)
     raise AssertionError("the page names no input")
 
 
