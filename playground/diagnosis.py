@@ -25,11 +25,10 @@ PROBE = 256  # test inputs looked at for dead units and one-class predictions
 
 @dataclass(frozen=True)
 class Finding:
-    """One way the run is failing, in words, and the fixes that apply (names of Fixes)."""
+    """One way the run is failing, in words (every finding takes the same fixes_for)."""
 
     kind: str  # "stuck", "spike", "dead_relu", "one_class"
     message: str
-    fixes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -56,9 +55,8 @@ def chance_loss(num_classes: int) -> float:
 
 
 def from_history(epochs: list[dict[str, float]], step_loss: list[float], num_classes: int,
-                 optimizer: str, lr: float) -> list[Finding]:
+                 lr: float) -> list[Finding]:
     """Stuck at chance and loss spikes, read off the history alone."""
-    fixes = tuple(fixes_for(optimizer, lr))
     found = []
     chance = chance_loss(num_classes)
     recent = [e["train_loss"] for e in epochs[-STUCK_EPOCHS:]]
@@ -68,8 +66,7 @@ def from_history(epochs: list[dict[str, float]], step_loss: list[float], num_cla
             f"The training loss has stayed at or above chance level (ln {num_classes} = "
             f"{chance:.2f}, what guessing gets) for the last {STUCK_EPOCHS} epochs: the "
             "network is not learning. At learning rate "
-            f"{lr:g} each update overshoots, so the weights jump around instead of settling.",
-            fixes))
+            f"{lr:g} each update overshoots, so the weights jump around instead of settling."))
     if len(step_loss) > 10:
         best = min(step_loss[: len(step_loss) // 2])
         worst = max(step_loss[len(step_loss) // 2:])
@@ -78,15 +75,13 @@ def from_history(epochs: list[dict[str, float]], step_loss: list[float], num_cla
                 "spike",
                 f"The loss jumped from {best:.3g} to {worst:.3g}, more than "
                 f"{SPIKE_FACTOR:g} times its best: an update was far too large for learning "
-                f"rate {lr:g}, and the weights were thrown far from where they were going.",
-                fixes))
+                f"rate {lr:g}, and the weights were thrown far from where they were going."))
     return found
 
 
-def from_model(model: nn.Module, kinds: list[str], x_test: np.ndarray, num_classes: int,
-               optimizer: str, lr: float) -> list[Finding]:
+def from_model(model: nn.Module, kinds: list[str], x_test: np.ndarray,
+               num_classes: int) -> list[Finding]:
     """Dead ReLUs and one-class predictions, from the model on a few test inputs."""
-    fixes = tuple(fixes_for(optimizer, lr))
     acts = capture_activations(model, x_test[:PROBE], kinds)
     found = []
     relus = [a for a in acts if a.kind == "relu" and a.output.size]
@@ -95,8 +90,7 @@ def from_model(model: nn.Module, kinds: list[str], x_test: np.ndarray, num_class
             "dead_relu",
             "Every ReLU unit outputs 0 for every test input (100 % dead): no gradient flows "
             "back through them, so the network can no longer learn. Large updates pushed "
-            "their inputs below zero for good; a lower learning rate or Adam avoids it.",
-            fixes))
+            "their inputs below zero for good; a lower learning rate or Adam avoids it."))
     logits = acts[-1].output if acts else np.zeros((0,))
     if num_classes > 1 and logits.ndim == 2 and len(logits) >= 10:
         predicted = logits.argmax(-1)
@@ -105,5 +99,5 @@ def from_model(model: nn.Module, kinds: list[str], x_test: np.ndarray, num_class
                 "one_class",
                 f"The model predicts class {int(predicted[0])} for every test input, "
                 "whatever it is shown: it has learnt only how common each class is, not "
-                "how to tell them apart.", fixes))
+                "how to tell them apart."))
     return found

@@ -133,6 +133,11 @@ class Session:
         return self._label(self._undo)
 
     @property
+    def undo_restores_model(self) -> bool:
+        """Whether Undo would bring back a trained model (the latest change set one aside)."""
+        return bool(self._undo) and self._undo[-1].runner is not None
+
+    @property
     def redo_label(self) -> str | None:
         return self._label(self._redo)
 

@@ -92,15 +92,13 @@ def _findings(runner: Runner, snap: Snapshot) -> list[Finding]:
 
     def compute() -> list[Finding]:
         trainer = runner.trainer
-        spec, info = trainer.spec, trainer.report.info
-        found = from_history(snap.epochs, snap.step_loss, info.num_classes,
-                             spec.train.optimizer, snap.lr)
+        info = trainer.report.info
+        found = from_history(snap.epochs, snap.step_loss, info.num_classes, snap.lr)
         if snap.epoch < STUCK_EPOCHS:  # early models may still predict one class
             return found
         model, _ = runner.model_copy()
         kinds = [row.kind for row in trainer.report.rows]
-        return found + from_model(model, kinds, trainer.data.x_test, info.num_classes,
-                                  spec.train.optimizer, snap.lr)
+        return found + from_model(model, kinds, trainer.data.x_test, info.num_classes)
 
     return _cached("findings", (snap.key.run_id, snap.epoch, snap.lr), compute)
 

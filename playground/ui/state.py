@@ -139,7 +139,7 @@ def set_spec(spec: Spec, fresh: bool = False, what: str = A_CHANGE) -> Change:
     gives way is kept for Undo, and the page says so."""
     session = get_session()
     change = session.apply(spec, fresh, what)
-    if change is Change.FRESH and session.undo_label and "brings back" in session.undo_label:
+    if change is Change.FRESH and session.undo_restores_model:
         _notify(f"{md(what[:1].upper() + what[1:])}: the trained model was put aside. "
                 "**Undo** in the sidebar (or the browser's Back) brings it back.")
     _keep_in_url(session)

@@ -104,36 +104,33 @@ def test_every_experiment_has_a_section():
     assert set(SECTIONS) == set(EXPERIMENTS)
 
 
-def test_sanity_run_judges_each_method_and_draws_the_curves():
-    at = _page()
-    at.segmented_control(key="bb.section").set_value("sanity").run()
-    at.radio(key="bb.sanity.source").set_value("digits_mlp").run()
-    at.number_input(key="bb.sanity.digits_mlp.epochs").set_value(1).run()
-    at.number_input(key="bb.sanity.digits_mlp.examples").set_value(2).run()
-    at.button(key="bb.sanity.run").click().run()
-    _wait_for_charts(at, 2)
-    assert not at.exception and not at.error
-    verdicts = [m.value for m in (*at.success, *at.warning, *at.info)]
-    assert sum(("passes" in v or "flagged" in v or "cannot be judged" in v)
-               for v in verdicts) == 3  # saliency, input × gradient, integrated gradients
-    assert _figure(at, 0)["layout"]["title"]["text"].startswith("Do the maps change")
-    assert any("Flagged" in m.value or "No method" in m.value for m in at.markdown)
-
-
 def _verdicts(at: AppTest) -> list[str]:
     return [m.value for m in (*at.success, *at.warning, *at.info)
             if "passes" in m.value or "flagged" in m.value or "cannot be judged" in m.value]
 
 
-def test_a_presets_result_is_not_shown_under_the_users_model():
-    """Measured: a sanity run on a preset was shown under "your current model"."""
-    at = _page(PRESETS["digits_mlp"].spec())
+def _run_sanity_on_a_preset(at: AppTest) -> AppTest:
+    """A one-epoch digits MLP, two examples: the quickest full sanity run."""
     at.segmented_control(key="bb.section").set_value("sanity").run()
     at.radio(key="bb.sanity.source").set_value("digits_mlp").run()
     at.number_input(key="bb.sanity.digits_mlp.epochs").set_value(1).run()
     at.number_input(key="bb.sanity.digits_mlp.examples").set_value(2).run()
     at.button(key="bb.sanity.run").click().run()
     _wait_for_charts(at, 2)
+    return at
+
+
+def test_sanity_run_judges_each_method_and_draws_the_curves():
+    at = _run_sanity_on_a_preset(_page())
+    assert not at.exception and not at.error
+    assert len(_verdicts(at)) == 3  # saliency, input × gradient, integrated gradients
+    assert _figure(at, 0)["layout"]["title"]["text"].startswith("Do the maps change")
+    assert any("Flagged" in m.value or "No method" in m.value for m in at.markdown)
+
+
+def test_a_presets_result_is_not_shown_under_the_users_model():
+    """Measured: a sanity run on a preset was shown under "your current model"."""
+    at = _run_sanity_on_a_preset(_page(PRESETS["digits_mlp"].spec()))
     assert _verdicts(at) and any("on the digits_mlp preset, trained 1 epoch" in c.value
                                  for c in at.caption)
     at.radio(key="bb.sanity.source").set_value("user").run()

@@ -13,10 +13,9 @@ from playground.trainer import Trainer
 def _findings(trainer: Trainer) -> set[str]:
     spec, info = trainer.spec, trainer.report.info
     found = from_history(trainer.history.epochs, trainer.history.step_loss, info.num_classes,
-                         spec.train.optimizer, spec.train.lr)
+                         spec.train.lr)
     kinds = [row.kind for row in trainer.report.rows]
-    found += from_model(trainer.model, kinds, trainer.data.x_test, info.num_classes,
-                        spec.train.optimizer, spec.train.lr)
+    found += from_model(trainer.model, kinds, trainer.data.x_test, info.num_classes)
     return {f.kind for f in found}
 
 
@@ -48,7 +47,7 @@ def test_a_healthy_run_has_no_findings():
 def test_a_spike_and_dead_units_and_one_class_are_each_found():
     epochs = [{"train_loss": 0.3}] * 3
     steps = [0.5, 0.3, 0.2, 0.2, 0.2, 0.2, 0.25, 0.3, 90.0, 40.0, 30.0, 10.0]
-    assert {f.kind for f in from_history(epochs, steps, 2, "sgd", 1.0)} == {"spike"}
+    assert {f.kind for f in from_history(epochs, steps, 2, 1.0)} == {"spike"}
     trainer = Trainer(PRESETS["xor"].spec().with_layers(
         [{"type": "linear", "units": 8}, {"type": "relu"}]))
     for module in trainer.model.modules():
@@ -56,8 +55,7 @@ def test_a_spike_and_dead_units_and_one_class_are_each_found():
             module.weight.data.zero_()
             module.bias.data.fill_(-1.0)  # every ReLU input below zero: all dead
     kinds = [row.kind for row in trainer.report.rows]
-    found = {f.kind for f in from_model(trainer.model, kinds, trainer.data.x_test, 2, "sgd",
-                                        0.1)}
+    found = {f.kind for f in from_model(trainer.model, kinds, trainer.data.x_test, 2)}
     assert found == {"dead_relu", "one_class"}
 
 
