@@ -8,6 +8,7 @@ from playground.shapes import analyze
 from playground.ui import attributions_view as view
 from playground.ui.inputs import choose_input
 from playground.ui.state import get_spec, require_runner
+from playground.ui.text import md
 
 st.title("Attributions")
 st.caption("Which parts of the input made the model choose a class? Attribution methods "
@@ -32,7 +33,7 @@ try:
         request = view.choose_request(model, data, report, chosen, seed=spec.train.seed)
     mean = view.data_mean(model, data, report, model_key)
 except SpecError as exc:
-    st.error(str(exc))
+    st.error(md(exc))
     st.stop()
 
 kind = DATA_KINDS[data.info.kind]

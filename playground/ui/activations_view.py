@@ -8,6 +8,7 @@ While training runs the views sit in a fragment that redraws every second.
 from __future__ import annotations
 
 import hashlib
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -184,12 +185,11 @@ def render_plane(ins: Inspection, data: Data, chosen: ChosenInput) -> None:
 
 def _input_figure(data: Data, chosen: ChosenInput) -> go.Figure | None:
     x = np.asarray(chosen.x)
+    title = f"Input: {html.escape(chosen.description)}"  # Plotly titles render HTML
     if x.ndim == 3:
-        return map_grid(x, f"Input: {chosen.description}", unit="channel", tile_px=150,
-                        showscale=False)
+        return map_grid(x, title, unit="channel", tile_px=150, showscale=False)
     if x.ndim == 1 and x.dtype.kind == "f":
-        names = data.info.feature_names or None
-        return activation_bars(x, f"Input: {chosen.description}", names, "value")
+        return activation_bars(x, title, data.info.feature_names or None, "value")
     return None
 
 

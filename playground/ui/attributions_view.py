@@ -199,7 +199,7 @@ def show_one(model: nn.Module, model_key: ModelKey, data: Data, chosen: ChosenIn
     try:
         a = run_one(model, model_key, x, req, mean)
     except SpecError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return None
     info = data.info
     title = f"{METHODS[req.method].title} towards “{_class_name(data, req.target)}”"
@@ -228,7 +228,7 @@ def show_completeness(model: nn.Module, x: torch.Tensor, req: Request,
                          mean, embedding_layer=req.embedding_layer, position=req.position,
                          seed=req.seed)
     except SpecError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     cols = st.columns(3)
     cols[0].metric("Sum of attributions", f"{c.attribution_sum:.4f}")
@@ -317,7 +317,7 @@ def show_dataset(model: nn.Module, model_key: ModelKey, data: Data, req: Request
         values = _cached(("ds", model_key, req.method, repr(req.params), req.baseline,
                           req.seed), compute)
     except SpecError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     st.plotly_chart(viz.mean_abs_bars(values, _feature_names(data),
                                       "Feature importance across the test split"),
@@ -339,7 +339,7 @@ def show_plane(model: nn.Module, model_key: ModelKey, data: Data, chosen: Chosen
         field = _cached(("plane", model_key, req.method, repr(req.params), req.target,
                          req.baseline, req.seed), compute)
     except SpecError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     r = grid.resolution
     st.plotly_chart(viz.plane_field(grid.xs, grid.ys, field.reshape(r, r, 2),

@@ -313,7 +313,7 @@ def _pick_upload(data: Data, p: _Picker) -> ChosenInput | None:
         x = derived("uploaded_image", (upload.digest, shape, invert),
                     lambda: image_to_input(upload.raw, shape, invert=invert), keep=2)
     except SpecError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return None
     with cols[1]:
         _preview(x)
