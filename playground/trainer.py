@@ -64,17 +64,31 @@ def batch_bounds(n: int, batch_size: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def batch_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Mean cross-entropy over examples (over every token for sequences)."""
-    if logits.dim() > 2:  # (B, T, C) -> (B*T, C); a (B, C) batch needs no reshape
-        return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
-    return nn.functional.cross_entropy(logits, y)
+def example_losses(output: torch.Tensor, y: torch.Tensor,
+                   loss: str = "cross_entropy") -> torch.Tensor:
+    """Each example's loss, (B,): a sequence's is the mean over its tokens. The one
+    definition of the spec's `train.loss`; the batch loss is its mean."""
+    if loss != "cross_entropy":
+        raise SpecError(f"Unknown loss {loss!r}; use cross_entropy.")
+    per = nn.functional.cross_entropy(output.reshape(-1, output.shape[-1]), y.reshape(-1),
+                                      reduction="none")
+    return per.reshape(y.shape[0], -1).mean(1)
 
 
-def loss_and_correct(logits: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor,
-                                                                      torch.Tensor]:
-    """Mean cross-entropy and the number of correct predictions (per token for sequences)."""
-    return batch_loss(logits, y), (logits.argmax(-1) == y).sum()
+def batch_loss(output: torch.Tensor, y: torch.Tensor,
+               loss: str = "cross_entropy") -> torch.Tensor:
+    """The mean loss over examples (over every token for sequences)."""
+    if loss != "cross_entropy":
+        raise SpecError(f"Unknown loss {loss!r}; use cross_entropy.")
+    if output.dim() > 2:  # (B, T, C) -> (B*T, C); a (B, C) batch needs no reshape
+        return nn.functional.cross_entropy(output.reshape(-1, output.shape[-1]), y.reshape(-1))
+    return nn.functional.cross_entropy(output, y)
+
+
+def loss_and_correct(logits: torch.Tensor, y: torch.Tensor,
+                     loss: str = "cross_entropy") -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean loss and the number of correct predictions (per token for sequences)."""
+    return batch_loss(logits, y, loss), (logits.argmax(-1) == y).sum()
 
 
 class Trainer:
@@ -167,7 +181,7 @@ class Trainer:
         self.optimizer.zero_grad(set_to_none=True)
         with self._stream.active() if self._stochastic else nullcontext():
             logits = self.model(xb)
-        loss = batch_loss(logits, yb)
+        loss = batch_loss(logits, yb, self.spec.train.loss)
         total = loss + self._penalty() if self.spec.train.l1 or self.spec.train.l2 else loss
         value = loss.item()  # the one host sync a step needs: the history and the NaN guard
         if not math.isfinite(value) or not math.isfinite(total.item() if total is not loss
@@ -214,7 +228,7 @@ class Trainer:
             for lo in range(0, len(x), 1024):
                 xb, yb = x[lo:lo + 1024], y[lo:lo + 1024]
                 logits = self.model(xb)
-                loss, right = loss_and_correct(logits, yb)
+                loss, right = loss_and_correct(logits, yb, self.spec.train.loss)
                 loss_sum += loss.item() * len(xb)
                 correct += int(right)
                 count += yb.numel()
