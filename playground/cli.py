@@ -201,6 +201,35 @@ def cmd_train(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_step(args: argparse.Namespace, out: TextIO) -> int:
+    """Take learning-loop steps from fresh weights; per step the batch's loss before and
+    after the update and each parameter tensor's gradient and update norms."""
+    import torch
+
+    from playground.learning_loop import loop_batch, take_step
+    from playground.spec import load_spec
+    from playground.trainer import Trainer
+
+    torch.set_num_threads(1)
+    spec = load_spec(args.spec)
+    trainer = Trainer(spec.with_train(device=args.device) if args.device else spec)
+    steps = [take_step(trainer, loop_batch(trainer, args.batch_size, draw)).to_dict()
+             for draw in range(args.steps)]
+    if args.json:
+        json.dump({"device": trainer.device_label, "optimizer": spec.train.optimizer,
+                   "lr": spec.train.lr, "steps": steps}, out, indent=2)
+        out.write("\n")
+        return 0
+    for s in steps:
+        out.write(f"step {s['step']}: batch loss {s['loss_before']:.4f} -> "
+                  f"{s['loss_after']:.4f} after the update\n")
+        rows = [("parameter", "grad norm", "update norm")] + [
+            (name, f"{v['grad_norm']:.3g}", f"{v['update_norm']:.3g}")
+            for name, v in s["params"].items()]
+        out.write(_table(rows, right={1, 2}) + "\n")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     """Write the network as plain PyTorch source, with its checked weights copied beside it."""
     from playground.export import export_source, load_weights
@@ -279,6 +308,18 @@ def make_parser() -> ArgumentParser:
                    help="torch CPU threads (default 1: the playground's small models lose "
                    "more to thread hand-offs than they gain)")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("step", help="take learning-loop steps: loss before and after, "
+                       "gradient and update norms per parameter tensor")
+    p.add_argument("spec", metavar="SPEC.json")
+    p.add_argument("--batch-size", type=_positive_int, default=8, metavar="B",
+                   help="examples in each step's batch (default 8, at most 256)")
+    p.add_argument("--steps", type=_positive_int, default=1, metavar="N",
+                   help="steps to take from the spec's initial weights (default 1)")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"),
+                   help="override the spec's device")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_step)
 
     p = sub.add_parser("export", help="write the network as plain PyTorch source")
     p.add_argument("spec", metavar="SPEC.json")

@@ -205,6 +205,13 @@ class Trainer:
             self._finish_epoch()
         return StepResult(self.step_count, self.epoch, value, epoch_done)
 
+    def record_step(self, loss: float, examples: int) -> None:
+        """Count a step taken on this trainer's model and optimizer by another driver
+        (the learning-loop view), so the history and the Train page carry on from it."""
+        self.step_count += 1
+        self.samples_seen += examples
+        self.history.step_loss.append(loss)
+
     def run_epoch(self) -> StepResult:
         """Step until the current epoch ends."""
         while True:

@@ -26,7 +26,7 @@ class LayerActivation:
     output: np.ndarray  # (B, *output_shape), float32 on CPU
 
 
-def _first_tensor(out: object) -> torch.Tensor:
+def first_tensor(out: object) -> torch.Tensor:
     """Recurrent and attention modules return tuples; the first item is the output."""
     while isinstance(out, tuple | list):
         out = out[0]
@@ -57,7 +57,7 @@ def capture_activations(model: nn.Sequential, x: np.ndarray | torch.Tensor,
     try:
         for i, child in enumerate(children):
             def hook(_module, _inputs, output, i=i):
-                collected[i].append(_first_tensor(output).detach().float().cpu())
+                collected[i].append(first_tensor(output).detach().float().cpu())
             handles.append(child.register_forward_hook(hook))
         with eval_mode(model):
             for lo in range(0, max(len(xt), 1), BATCH):
