@@ -68,6 +68,7 @@ class LoopStep:
     loss_before: float  # the batch's mean loss: what backward differentiated (penalty aside)
     penalty: float  # the L1/L2 term added to it (0 without regularisation)
     loss_after: float  # the same batch's mean loss after the update
+    losses_after: np.ndarray  # (B,) each example's loss after the update
     params: tuple[ParamStep, ...]
     optimizer: str
     lr: float
@@ -164,14 +165,15 @@ def take_step(trainer: Trainer, indices: Sequence[int] | np.ndarray) -> LoopStep
         raise SpecError(f"This update would make the weights infinite: the learning rate "
                         f"{trainer.lr:g} is far too high for {spec.train.optimizer}. The "
                         "weights were put back; lower the learning rate and step again.")
-    loss_after = _loss_again(trainer, xb, yb, seed)
+    losses_after = _losses_again(trainer, xb, yb, seed)
     trainer.record_step(loss.item(), len(idx))
     layer_of = {n: int(n.split(".")[0]) for n, _ in named}
     return LoopStep(
         step=trainer.step_count, indices=idx.cpu().numpy(), x=_np(xb), y=_np(yb),
         layers=tuple(_np(o) for o in outputs), output=_np(out.detach()),
         losses=_np(per_example.detach()), loss_before=loss.item(),
-        penalty=penalty.item() if penalty is not None else 0.0, loss_after=loss_after,
+        penalty=penalty.item() if penalty is not None else 0.0,
+        loss_after=losses_after.mean().item(), losses_after=_np(losses_after),
         params=tuple(ParamStep(n, layer_of[n], _np(before[n]), _np(grads[n]), _np(p.detach()),
                                {k: _np(v) for k, v in opt.state[p].items()
                                 if torch.is_tensor(v) and v.shape == p.shape})
@@ -180,16 +182,18 @@ def take_step(trainer: Trainer, indices: Sequence[int] | np.ndarray) -> LoopStep
     )
 
 
-def _loss_again(trainer: Trainer, xb: torch.Tensor, yb: torch.Tensor, seed: int) -> float:
-    """The batch's loss with the new weights, in the same mode and with the same dropout
+def _losses_again(trainer: Trainer, xb: torch.Tensor, yb: torch.Tensor,
+                  seed: int) -> torch.Tensor:
+    """Each example's loss with the new weights, in the same mode and with the same dropout
     masks as the step's; batchnorm's running statistics are left as the step set them."""
     buffers = {n: b.clone() for n, b in trainer.model.named_buffers()}
     with torch.no_grad(), RandomStream(seed, trainer.device).active():
-        value = batch_loss(trainer.model(xb), yb, trainer.spec.train.loss).item()
+        values = example_losses(trainer.model(xb), yb, trainer.spec.train.loss)
     with torch.no_grad():
         for n, b in trainer.model.named_buffers():
             b.copy_(buffers[n])
-    return value
+    return values
+
 
 
 def _hyper(opt: torch.optim.Optimizer, named: list[tuple[str, nn.Parameter]]) -> dict[str,

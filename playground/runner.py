@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from torch import nn
 
@@ -21,6 +21,8 @@ from playground.errors import SpecError
 from playground.limits import current_limits
 from playground.spec import Spec
 from playground.trainer import Trainer
+
+T = TypeVar("T")
 
 _SLOTS_LOCK = threading.Lock()
 _SLOTS: dict[int, threading.BoundedSemaphore] = {}
@@ -123,6 +125,21 @@ class Runner:
             except SpecError as exc:
                 return str(exc)
         return None
+
+    def step_with(self, take: Callable[[Trainer], T]) -> T | str:
+        """Advance by hand with another driver's step (the learning loop), only while
+        paused; returns what `take` returned, or a message if it could not run."""
+        if self.running:
+            return "Pause training before stepping by hand."
+        with self.lock:
+            try:
+                result = take(self.trainer)
+            except SpecError as exc:
+                return str(exc)
+            self.version += 1
+            if self.on_step is not None:
+                self.on_step(self.trainer)
+        return result
 
     def step_epoch(self) -> str | None:
         if self.running:
