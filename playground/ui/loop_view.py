@@ -197,6 +197,10 @@ def render_stages(runner: Runner, data: Data) -> None:
             st.info("Press **Take one step** to run one iteration of the learning loop on "
                     "your network, then read it stage by stage.", icon=":material/school:")
             return
+        now = runner.trainer.step_count
+        if now != record.step.step:
+            st.caption(f"The run has trained on since this step: it is at step {now}. Take "
+                       "a step to look at the weights it has now.")
         _render_record(record, data)
 
     stages()
