@@ -2,7 +2,7 @@
 
 # Importing a module registers its kinds; the order here is the order users see them in.
 # isort: off
-from playground.layers import dense, image, activations, sequence, attention  # noqa: F401
+from playground.layers import features, dense, image, activations, sequence, attention  # noqa: F401
 # isort: on
 from playground.layers.base import (
     LAYERS,

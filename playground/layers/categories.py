@@ -20,6 +20,7 @@ class Category:
 
 # The order here is the builder's menu order.
 CATEGORIES: dict[str, Category] = {c.name: c for c in (
+    Category("input features", OKABE_ITO[5]),
     Category("dense", OKABE_ITO[0]),
     Category("activation", OKABE_ITO[1]),
     Category("convolution", OKABE_ITO[2]),
