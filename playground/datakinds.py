@@ -89,7 +89,7 @@ def register(kind: DataKind) -> DataKind:
 
 
 register(DataKind("2d", "2D points", "point", "sample", "scatter", (TEST_SPLIT, POINT),
-                  "boundary", _VECTOR, axis_names=("x", "y")))
+                  "boundary", ("input features", *_VECTOR), axis_names=("x", "y")))
 register(DataKind("image", "images", "image", "sample", "images",
                   (TEST_SPLIT, DRAWING, UPLOAD), "images",
                   (*_VECTOR, "convolution", "pooling")))

@@ -30,6 +30,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
            "XOR boundary."),
     Preset("circles", "Circles", "A small ReLU network wraps a boundary around the inner "
            "class."),
+    Preset("circles_features", "Circles with features", "No hidden layer at all: fed x² and "
+           "y², the output head alone draws a circle. Hand-made features do what layers "
+           "otherwise learn."),
     Preset("spiral", "Spiral", "Two interleaved spiral arms: depth and width earn their keep."),
     Preset("digits_mlp", "Digits MLP", "Real handwritten digits, flattened into a dense "
            "network."),
