@@ -11,6 +11,7 @@ copy at any time while the job runs.
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -31,9 +32,11 @@ from playground.trainer import Trainer
 
 DEPTHS = (0, 1, 2, 3, 4)
 WIDTHS = (4, 8, 16, 32, 64)
-DEFAULT_WIDTH = 8  # narrow enough that one hidden layer visibly falls short on spiral
-GRID_RESOLUTION = 40  # boundary cells per side: five maps redrawn every poll stay cheap
 DENSE, CONV = "dense", "conv"
+# Narrow enough that one hidden layer visibly lags on spiral; on digits 16 first-block
+# channels let each added conv block help (measured: 94.7 % with none, 98.6 % with three).
+DEFAULT_WIDTHS = {DENSE: 8, CONV: 16}
+GRID_RESOLUTION = 40  # boundary cells per side: five maps redrawn every poll stay cheap
 
 
 @dataclass(frozen=True)
@@ -92,34 +95,39 @@ def spec_activation(spec: Spec) -> dict[str, Any]:
 
 def hidden_layers(style: str, depth: int, width: int, activation: dict[str, Any],
                   side: int = 0) -> list[dict[str, Any]]:
-    """The layer list with `depth` hidden blocks of `width` units or channels.
+    """The layer list with `depth` hidden blocks.
 
     Args:
-        style: DENSE (linear + activation) or CONV (conv2d + activation + maxpool2d).
-        side: the images' smaller side; a block pools only while the maps are at least
-            2 pixels wide, so 8×8 digits take four blocks (8 → 4 → 2 → 1 → 1).
+        style: DENSE (linear of `width` units + activation) or CONV (conv2d + activation
+            + maxpool2d, then flatten).
+        width: dense units; for CONV the first block's channels, doubled in each block
+            after it, as CNNs trade resolution for channels.
+        side: the images' smaller side; a block pools only while its maps are at least 4
+            pixels wide, so 8×8 digits go 8 → 4 → 2 and deeper blocks keep 2×2 maps
+            (pooling to 1×1 left too few features for the head and the deepest lost).
     """
     if style == DENSE:
         return [layer for _ in range(depth)
                 for layer in ({"type": "linear", "units": width}, dict(activation))]
     layers: list[dict[str, Any]] = []
-    for _ in range(depth):
-        layers += [{"type": "conv2d", "channels": width, "kernel_size": 3, "stride": 1,
-                    "padding": 1}, dict(activation)]
-        if side >= 2:
+    for i in range(depth):
+        layers += [{"type": "conv2d", "channels": width * 2**i, "kernel_size": 3,
+                    "stride": 1, "padding": 1}, dict(activation)]
+        if side >= 4:
             layers.append({"type": "maxpool2d", "kernel_size": 2})
             side //= 2
     return [*layers, {"type": "flatten"}]
 
 
-def depth_plans(spec: Spec, depths: tuple[int, ...] = DEPTHS, width: int = DEFAULT_WIDTH,
+def depth_plans(spec: Spec, depths: tuple[int, ...] = DEPTHS, width: int | None = None,
                 epochs: int | None = None) -> list[DepthPlan]:
     """The family of specs, validated, with their parameter counts.
 
     Args:
         spec: gives the dataset, training settings, seed and activation.
         depths: hidden-layer counts to include, each 0..4.
-        width: units per dense layer, or channels per conv layer.
+        width: units per dense layer, or the first conv block's channels (doubled in each
+            block after it); default DEFAULT_WIDTHS of the data's block style.
         epochs: overrides the spec's epoch budget.
 
     Raises:
@@ -133,6 +141,7 @@ def depth_plans(spec: Spec, depths: tuple[int, ...] = DEPTHS, width: int = DEFAU
         raise SpecError(f"Depth {bad[0]} is not offered; pick hidden-layer counts from "
                         f"{DEPTHS[0]} to {DEPTHS[-1]}.")
     style = block_style(spec)
+    width = width or DEFAULT_WIDTHS[style]
     side = min(dataset_info(spec.dataset).input_shape[1:]) if style == CONV else 0
     activation = spec_activation(spec)
     base = spec.with_train(epochs=epochs) if epochs is not None else spec
@@ -170,6 +179,7 @@ class DepthComparison:
 
     def __init__(self, plans: list[DepthPlan], max_seconds: float | None = None) -> None:
         self.plans = plans
+        self.run_id = secrets.token_hex(8)  # names this run's results in caches
         self.max_seconds = max_seconds or current_limits().max_train_seconds
         self.plane = DATA_KINDS[dataset_info(plans[0].spec.dataset).kind].plane
         self._lock = threading.Lock()
@@ -199,8 +209,9 @@ class DepthComparison:
                     continue
                 self._train_epoch(i, trainer, grid)
                 done = sum(t.epoch if t.diverged is None else self.epochs for t in trainers)
-                progress(done / total, f"Epoch {epoch + 1} of {self.epochs}: "
-                         f"{self.plans[i].depth} hidden layers trained.")
+                depth = self.plans[i].depth
+                progress(done / total, f"Epoch {epoch + 1} of {self.epochs}: the "
+                         f"{depth}-hidden-layer model trained.")
             if time.monotonic() - started > self.max_seconds:
                 with self._lock:
                     self._message = (f"Stopped after {self.max_seconds:g} s, this server's "

@@ -9,6 +9,7 @@ started on, so results never mix with another session's or with other settings.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import streamlit as st
@@ -16,7 +17,8 @@ import streamlit as st
 from playground.datakinds import DATA_KINDS
 from playground.datasets import dataset_info, make_data
 from playground.depth import (
-    DEFAULT_WIDTH,
+    CONV,
+    DEFAULT_WIDTHS,
     DEPTHS,
     WIDTHS,
     DepthComparison,
@@ -29,11 +31,13 @@ from playground.jobs import CANCELLED, DONE, FAILED, JobStatus
 from playground.presets import PRESETS
 from playground.spec import Spec
 from playground.ui.blackbox_runs import job_board
-from playground.ui.state import get_spec
+from playground.ui.state import derived, get_spec
 from playground.ui.text import md
 from playground.viz.depth import accuracy_by_depth, depth_boundary, depth_curves, depth_name
 
 POLL_SECONDS = 1.0
+SLOW_SECONDS = 2.0  # while training, boundaries are redrawn at most this often: an unchanged
+# figure keeps its chart in the browser, and five maps redrawn every poll slowed every click
 JOB = "depth"
 _RUN = "depth.run"  # session state: the latest Started comparison
 YOURS = "yours"
@@ -71,12 +75,13 @@ def choose_data() -> tuple[Spec, str]:
 def render_controls(spec: Spec, source: str) -> None:
     """Depths, width, epochs, Start and Stop; Start validates the family first."""
     style = block_style(spec)
-    unit = "channels per conv block" if style == "conv" else "units per hidden layer"
+    unit = ("channels in the first conv block, doubled in each next one" if style == CONV
+            else "units per hidden layer")
     left, mid, right = st.columns([3, 2, 1])
     depths = left.multiselect("Hidden layers to compare", DEPTHS, default=list(DEPTHS),
                               format_func=depth_name, key="depth.depths")
-    width = mid.select_slider(f"Width ({unit})", WIDTHS, value=DEFAULT_WIDTH,
-                              key="depth.width")
+    width = mid.select_slider(f"Width ({unit})", WIDTHS, value=DEFAULT_WIDTHS[style],
+                              key=f"depth.width.{style}")
     epochs = right.number_input("Epochs", 1, 500, spec.train.epochs,
                                 key=f"depth.epochs.{source}")
     board = job_board()
@@ -89,14 +94,17 @@ def render_controls(spec: Spec, source: str) -> None:
             st.error(md(exc), icon=":material/error:")
             return
         comparison = DepthComparison(plans)
+        blocks = (f"conv blocks of {width}, {2 * width}, … channels" if style == CONV
+                  else f"dense blocks of {width} units")
         st.session_state[_RUN] = Started(comparison, (
-            f"{spec.dataset.name}, {'conv' if style == 'conv' else 'dense'} blocks of "
-            f"{width} {unit.split()[0]}, {epochs} epochs, {spec.train.optimizer} at "
+            f"{spec.dataset.name}, {blocks}, {epochs} epochs, {spec.train.optimizer} at "
             f"learning rate {spec.train.lr:g}, seed {spec.train.seed}"))
         board.start(JOB, comparison.run)
         status = board.status(JOB)
     if status is not None and status.active and buttons.button("Stop", key="depth.stop"):
-        board.cancel(JOB)
+        job = board.get(JOB)
+        if job is not None:
+            job.cancel(wait=2.0)  # it stops at the next epoch's end, usually at once
 
 
 def render_results() -> None:
@@ -115,7 +123,7 @@ def render_results() -> None:
         if running and (now is None or not now.active):
             st.rerun()  # the whole page: Stop goes and the final state shows
         _state(now, started)
-        _draw(started.comparison, started.comparison.snapshot())
+        _draw(started.comparison, started.comparison.snapshot(), running)
 
     results()
 
@@ -134,25 +142,29 @@ def _state(status: JobStatus | None, started: Started) -> None:
         st.caption(f"Finished in {status.seconds:.1f} s.")
 
 
-def _draw(comparison: DepthComparison, snap: DepthSnapshot) -> None:
+def _draw(comparison: DepthComparison, snap: DepthSnapshot, running: bool) -> None:
     if snap.message:
         st.warning(md(snap.message), icon=":material/timer:")
     data = make_data(comparison.plans[0].spec.dataset)
     cols = st.columns(len(snap.rows))
     for col, row in zip(cols, snap.rows, strict=True):
         with col:
-            st.markdown(f"**{depth_name(row.depth)}**")
-            st.metric("Test accuracy", f"{row.last_test:.1%}" if row.test_accuracy else "–",
-                      help="On the held-out test split, after the latest finished epoch.")
-            st.metric("Parameters", f"{row.parameters:,}")
-            st.caption(f"Epoch {row.epochs_done} of {row.epochs}")
+            st.metric(depth_name(row.depth),
+                      f"{row.last_test:.1%}" if row.test_accuracy else "–",
+                      help="Test accuracy: on the held-out test split, after the latest "
+                           "finished epoch.")
+            st.caption(f"test accuracy · **{row.parameters:,}** parameters · epoch "
+                       f"{row.epochs_done} of {row.epochs}")
             if row.failed:
                 st.warning(md(row.failed))
             if snap.grid is not None and row.probs is not None:
-                st.plotly_chart(depth_boundary(
-                    row.depth, snap.grid.xs, snap.grid.ys, row.probs, data.x_train,
-                    data.y_train, data.x_test, data.y_test, data.info.class_names),
-                    key=f"depth.boundary.{row.depth}")
+                when = int(time.monotonic() / SLOW_SECONDS) if running else row.epochs_done
+                st.plotly_chart(derived(
+                    f"depth.boundary.{row.depth}", (comparison.run_id, when),
+                    lambda row=row: depth_boundary(
+                        row.depth, snap.grid.xs, snap.grid.ys, row.probs, data.x_train,
+                        data.y_train, data.x_test, data.y_test, data.info.class_names),
+                    keep=1), key=f"depth.boundary.{row.depth}")
     if snap.grid is not None:
         st.caption("Background: the class each network predicts there, stronger where it is "
                    "surer. Circles: training points; diamonds: test points.")

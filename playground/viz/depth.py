@@ -24,14 +24,16 @@ def depth_name(depth: int) -> str:
 def depth_boundary(depth: int, xs: np.ndarray, ys: np.ndarray, probs: np.ndarray,
                    x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
                    y_test: np.ndarray, class_names: Sequence[str],
-                   height: int = 300) -> go.Figure:
+                   height: int = 220) -> go.Figure:
     """One depth's decision boundary, compact enough for five side by side: the usual
     boundary figure (playground.viz.boundary) titled by depth, without its legend."""
     fig = decision_boundary(xs, ys, probs, x_train, y_train, x_test, y_test, class_names,
                             height)
-    fig.layout.title = title(depth_name(depth))
+    fig.layout.title = title(depth_name(depth)) | {"font": {"size": 12}}
     fig.layout.showlegend = False
-    fig.layout.margin = {"l": 36, "r": 6, "t": 32, "b": 36}
+    fig.layout.margin = {"l": 30, "r": 4, "t": 24, "b": 30}
+    fig.layout.yaxis.constrain = "domain"  # x ticks stay at the square's edge, not below it
+    fig.layout.xaxis.nticks = fig.layout.yaxis.nticks = 4  # narrow columns: few tick labels
     fig.layout.uirevision = f"depth.boundary.{depth}"
     return fig
 

@@ -8,6 +8,8 @@ import torch
 
 from playground.builder import build_model, count_parameters
 from playground.depth import (
+    DEFAULT_WIDTHS,
+    DENSE,
     DEPTHS,
     DepthComparison,
     block_style,
@@ -43,17 +45,21 @@ def test_dense_family_has_one_linear_layer_per_depth_and_the_spec_activation():
         validate(plan.spec)
     assert plans[0].parameters == 2 * 2 + 2  # no hidden layer: logistic regression
     assert spec_activation(_preset("digits_cnn")) == {"type": "relu"}
+    assert depth_plans(spec, depths=(1,))[0].spec.layers[0]["units"] == DEFAULT_WIDTHS[DENSE]
 
 
-def test_image_family_uses_conv_blocks_that_pool_while_the_maps_allow():
+def test_image_family_uses_conv_blocks_that_widen_and_pool_while_the_maps_allow():
     plans = depth_plans(_preset("digits_cnn"), width=8)
     assert block_style(plans[0].spec) == "conv"
     x = torch.zeros(2, 1, 8, 8)
     for plan in plans:
         kinds = _kinds(plan)
         assert kinds.count("conv2d") == plan.depth and kinds.count("relu") == plan.depth
-        assert kinds.count("maxpool2d") == min(plan.depth, 3)  # 8 → 4 → 2 → 1
+        assert kinds.count("maxpool2d") == min(plan.depth, 2)  # 8 → 4 → 2, then kept
         assert kinds[-1] == "flatten" and "linear" not in kinds
+        channels = [layer["channels"] for layer in plan.spec.layers
+                    if layer["type"] == "conv2d"]
+        assert channels == [8, 16, 32, 64][:plan.depth]  # doubled in each block
         model = build_model(plan.spec)
         assert model(x).shape == (2, 10)
         assert plan.parameters == count_parameters(model)

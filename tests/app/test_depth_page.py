@@ -33,14 +33,14 @@ def test_renders_for_a_2d_spec_and_offers_its_data():
     assert at.title[0].value == "Depth" and not at.error
     assert at.radio(key="depth.data").value == "yours"
     assert at.multiselect(key="depth.depths").value == [0, 1, 2, 3, 4]
-    assert "units per hidden layer" in at.select_slider(key="depth.width").label
+    assert "units per hidden layer" in at.select_slider(key="depth.width.dense").label
     assert any("Start comparison" in c.value for c in at.caption)
 
 
 def test_renders_for_an_image_spec_with_conv_blocks():
     at = open_page(PAGE, PRESETS["digits_cnn"].spec())
     assert not at.error and at.radio(key="depth.data").value == "yours"
-    assert "channels per conv block" in at.select_slider(key="depth.width").label
+    assert "first conv block" in at.select_slider(key="depth.width.conv").label
 
 
 def test_sequence_data_is_explained_and_other_data_offered():
@@ -56,11 +56,11 @@ def test_a_finished_comparison_shows_one_result_per_depth():
     at.button(key="depth.start").click().run()
     _wait(at, "Finished")
     assert not at.error
-    metrics = {m.label: [] for m in at.metric}
-    for m in at.metric:
-        metrics[m.label].append(m.value)
-    assert len(metrics["Test accuracy"]) == 5 and "–" not in metrics["Test accuracy"]
-    assert metrics["Parameters"][0] == "6"  # no hidden layer: 2×2 weights + 2 biases
+    assert [m.label for m in at.metric] == ["0 hidden layers", "1 hidden layer",
+                                            "2 hidden layers", "3 hidden layers",
+                                            "4 hidden layers"]
+    assert all(m.value.endswith("%") for m in at.metric)  # each has a test accuracy
+    assert any("**6** parameters" in c.value for c in at.caption)  # 2×2 weights + 2 biases
     figures = _figures(at)
     titles = [f["layout"]["title"]["text"] for f in figures]
     assert titles[:5] == ["0 hidden layers", "1 hidden layer", "2 hidden layers",
@@ -78,7 +78,8 @@ def test_digits_compare_conv_depths_without_boundaries():
     at.button(key="depth.start").click().run()
     _wait(at, "Finished")
     assert any("conv blocks" in c.value for c in at.caption)
-    assert [m.value != "–" for m in at.metric if m.label == "Test accuracy"] == [True, True]
+    assert [m.label for m in at.metric] == ["0 hidden layers", "2 hidden layers"]
+    assert all(m.value.endswith("%") for m in at.metric)
     figures = _figures(at)
     assert [f["layout"]["title"]["text"] for f in figures] == [
         "Accuracy against depth", "Test accuracy while training"]
@@ -94,4 +95,4 @@ def test_no_depth_picked_gets_a_message_and_stop_keeps_the_results():
     at.button(key="depth.start").click().run()
     at.button(key="depth.stop").click().run()
     _wait(at, "Stopped")
-    assert len([m for m in at.metric if m.label == "Test accuracy"]) == 2
+    assert [m.label for m in at.metric] == ["0 hidden layers", "4 hidden layers"]
