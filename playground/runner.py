@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import torch
 from torch import nn
 
 from playground.errors import SpecError
@@ -156,6 +157,20 @@ class Runner:
         """Apply live setting changes (learning rate, epoch budget) between two steps."""
         with self.lock:
             self.trainer.retarget(spec)
+
+    def set_parameter(self, name: str, index: tuple[int, ...], value: float) -> None:
+        """Write one value of the parameter `name` (a state-dict name such as "0.weight")
+        by hand, as the neuron graph's editor does. A run is paused first, so no step
+        overwrites it; the version grows, so every view derived from the weights redraws.
+
+        Raises KeyError for an unknown name and IndexError for an index outside it.
+        """
+        self.pause()
+        with self.lock:
+            param = dict(self.trainer.model.named_parameters())[name]
+            with torch.no_grad():
+                param[index] = float(value)
+            self.version += 1
 
     @property
     def key(self) -> ModelKey:

@@ -105,6 +105,22 @@ def graph_weights(model: nn.Module, graph: DenseGraph
     return weights, biases
 
 
+def graph_gradients(model: nn.Module, graph: DenseGraph
+                    ) -> tuple[list[np.ndarray], list[np.ndarray]] | None:
+    """Per gap, ∂loss/∂W and ∂loss/∂b from the last backward pass, like `graph_weights`;
+    None before any step (read it between steps: the next one clears them)."""
+    weights, biases = [], []
+    for index in graph.linears:
+        layer = model[index]
+        if layer.weight.grad is None:
+            return None
+        weights.append(layer.weight.grad.detach().float().cpu().numpy().copy())
+        grad = None if layer.bias is None else layer.bias.grad
+        biases.append(np.zeros(layer.out_features, np.float32) if grad is None
+                      else grad.detach().float().cpu().numpy().copy())
+    return weights, biases
+
+
 @torch.no_grad()
 def node_values(model: nn.Module, graph: DenseGraph, x: np.ndarray) -> list[np.ndarray]:
     """Per column, the values of one example `x` (the raw input's shape): the input column

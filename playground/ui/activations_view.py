@@ -24,6 +24,12 @@ from playground.inspection.activations import (
     capture_plane,
     probabilities,
 )
+from playground.inspection.dense_graph import (
+    dense_graph,
+    graph_gradients,
+    graph_weights,
+    node_values,
+)
 from playground.inspection.health import LayerHealth, gradient_norms, histogram, layer_health
 from playground.inspection.plane import PlaneGrid, plane_grid
 from playground.inspection.receptive import ReceptiveField, describe_receptive, receptive_fields
@@ -31,6 +37,7 @@ from playground.layers import LAYERS, format_shape
 from playground.runner import ModelKey, Runner
 from playground.shapes import LayerRow
 from playground.ui.inputs import ChosenInput
+from playground.ui.neuron_graph_view import GraphState, plane_thumbnails, render_network
 from playground.ui.state import derived
 from playground.ui.text import md
 from playground.viz.activations import (
@@ -71,6 +78,7 @@ class Inspection:
     weights: dict[int, np.ndarray]  # conv layer index → weight (out, in, k, k)
     plane: list[LayerActivation] | None  # 2D data: outputs over the plane (R, R, units)
     grid: PlaneGrid | None
+    network: GraphState | None = None  # 2D data on a small dense net: the neuron graph
 
 
 def _digest(x: np.ndarray) -> str:
@@ -89,6 +97,11 @@ def _capture(runner: Runner, chosen: ChosenInput) -> Inspection:
         model, key = runner.model_copy()
         grads = gradient_norms(trainer.model)
         rows, data = trainer.report.rows, trainer.data
+        graph = None
+        if DATA_KINDS[data.info.kind].plane:
+            names = DATA_KINDS[data.info.kind].feature_names(2, data.info.feature_names)
+            graph = dense_graph(model, names, data.info.class_names)
+        graph_grads = graph_gradients(trainer.model, graph) if graph is not None else None
     kinds = [r.kind for r in rows]
     single = capture_activations(model, chosen.x[None], kinds)
     batch = capture_activations(model, data.x_test[:HEALTH_BATCH], kinds)
@@ -98,7 +111,12 @@ def _capture(runner: Runner, chosen: ChosenInput) -> Inspection:
     if DATA_KINDS[data.info.kind].plane:
         grid = plane_grid(data.x_train, PLANE_RESOLUTION)
         plane = capture_plane(model, grid, kinds)
-    return Inspection(key, tuple(rows), single, batch, grads, weights, plane, grid)
+    network = None
+    if graph is not None and plane is not None and grid is not None:
+        w, b = graph_weights(model, graph)
+        network = GraphState(graph, w, b, graph_grads, node_values(model, graph, chosen.x),
+                             plane_thumbnails(graph, grid, [a.output for a in plane]))
+    return Inspection(key, tuple(rows), single, batch, grads, weights, plane, grid, network)
 
 
 def layer_label(row: LayerRow) -> str:
@@ -149,6 +167,22 @@ def render_status(runner: Runner) -> None:
         st.caption(f"After {snap.step:,} training steps (epoch {snap.epoch}).")
 
 
+def surface_figure(ins: Inspection, data: Data, chosen: ChosenInput,
+                   height: int = 380) -> go.Figure:
+    """The head's decision surface over the plane, with the chosen input as a star."""
+    assert ins.plane is not None and ins.grid is not None
+    probs = probabilities(ins.plane[-1].output)
+    fig = decision_boundary(ins.grid.xs, ins.grid.ys, probs, data.x_train, data.y_train,
+                            data.x_test, data.y_test, data.info.class_names, height=height)
+    if chosen.x.shape == (2,):
+        fig.add_trace(go.Scatter(x=[chosen.x[0]], y=[chosen.x[1]], mode="markers",
+                                 marker=dict(symbol="star", size=16, color="black",
+                                             line=dict(color="white", width=1)),
+                                 name="chosen input"))
+    fig.update_layout(title="Decision surface (output head)")
+    return fig
+
+
 def render_plane(ins: Inspection, data: Data, chosen: ChosenInput) -> None:
     """TF-Playground-style thumbnails: each neuron's output over the whole input plane,
     layer by layer, ending in the decision surface."""
@@ -169,18 +203,9 @@ def render_plane(ins: Inspection, data: Data, chosen: ChosenInput) -> None:
             st.plotly_chart(neuron_thumbnails(ins.plane[last.index].output,
                                               f"Layer {group[0].index + 1}: {title}"),
                             key=f"plane_{last.index}", config={"displayModeBar": False})
-    head = ins.plane[-1].output
-    probs = probabilities(head)
-    fig = decision_boundary(ins.grid.xs, ins.grid.ys, probs, data.x_train, data.y_train,
-                            data.x_test, data.y_test, data.info.class_names, height=380)
-    if chosen.x.shape == (2,):
-        fig.add_trace(go.Scatter(x=[chosen.x[0]], y=[chosen.x[1]], mode="markers",
-                                 marker=dict(symbol="star", size=16, color="black",
-                                             line=dict(color="white", width=1)),
-                                 name="chosen input"))
-    fig.update_layout(title="Decision surface (output head)")
     with cols[-1]:
-        st.plotly_chart(fig, key="plane_head", config={"displayModeBar": False})
+        st.plotly_chart(surface_figure(ins, data, chosen), key="plane_head",
+                        config={"displayModeBar": False})
 
 
 def _input_figure(data: Data, chosen: ChosenInput) -> go.Figure | None:
@@ -282,7 +307,9 @@ def render_views(runner: Runner, data: Data, chosen: ChosenInput, view: str,
         if view == "Health":
             render_health(ins, data)
             return
-        if ins.plane is not None:
+        if ins.network is not None:
+            render_network(runner, ins.network, surface_figure(ins, data, chosen))
+        elif ins.plane is not None:
             render_plane(ins, data, chosen)
         st.markdown(f"#### Layer by layer, for {md(chosen.description)}")
         render_layers(ins, data, chosen, per_input)

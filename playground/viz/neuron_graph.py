@@ -101,9 +101,14 @@ def _node_trace(graph: DenseGraph, pos: list[np.ndarray],
                 values: Sequence[np.ndarray] | None, size: float) -> dict[str, Any]:
     xy = np.concatenate(pos)
     names = [f"{graph.labels[c]}, {n}" for c, col in enumerate(graph.nodes) for n in col]
+    last = len(graph.nodes) - 1
+    # The inputs are named on their left and the outputs on their right, as in TF Playground.
+    text = [n if c in (0, last) else "" for c, col in enumerate(graph.nodes) for n in col]
+    where = ["middle left" if c == 0 else "middle right"
+             for c, col in enumerate(graph.nodes) for _ in col]
     trace: dict[str, Any] = {"type": "scatter", "x": xy[:, 0], "y": xy[:, 1],
-                             "mode": "markers", "name": "neurons", "showlegend": False,
-                             "hoverinfo": "text"}
+                             "mode": "markers+text", "text": text, "textposition": where,
+                             "name": "neurons", "showlegend": False, "hoverinfo": "text"}
     marker: dict[str, Any] = {"symbol": "square", "size": size,
                               "line": {"color": "#444444", "width": 1}}
     if values is None:
@@ -174,10 +179,10 @@ def neuron_graph_figure(graph: DenseGraph, edges: Sequence[np.ndarray],
         "margin": {"l": 10, "r": 10, "t": 40 if heading else 10, "b": 40},
         "xaxis": {"title": {"text": "layer (input on the left, output on the right)"},
                   "tickvals": ticks, "ticktext": list(graph.labels), "showgrid": False,
-                  "zeroline": False, "range": [-1.2, ticks[-1] + 1.2]},
+                  "zeroline": False, "range": [-1.6, ticks[-1] + 1.6]},
         "yaxis": {"title": {"text": "neuron"}, "showticklabels": False, "showgrid": False,
                   "zeroline": False, "scaleanchor": "x", "scaleratio": 1,
                   "range": [-(tallest / 2) - 0.3, tallest / 2 + 0.3]},
-        "plot_bgcolor": "white", "dragmode": "select",
+        "plot_bgcolor": "white",
     }
     return make_figure(traces, layout)

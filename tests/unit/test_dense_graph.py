@@ -90,3 +90,19 @@ def test_set_weight_changes_exactly_one_value_and_parameter_of_names_it():
         set_weight(model, graph, 2, 0, 0, 1.0)
     with pytest.raises(IndexError):
         set_weight(model, graph, 0, 0, 5, 1.0)
+
+
+def test_the_runner_writes_an_edited_weight_into_the_live_model_and_bumps_its_version():
+    from playground.presets import PRESETS
+    from playground.runner import Runner
+    from playground.trainer import Trainer
+
+    runner = Runner(Trainer(PRESETS["xor"].spec()))
+    graph = dense_graph(runner.trainer.model, ["x", "y"])
+    before = runner.key
+    name, index = parameter_of(graph, 0, 1, 0)
+    runner.set_parameter(name, index, 0.75)
+    assert runner.trainer.model.get_parameter(name)[index].item() == 0.75
+    assert runner.key.version == before.version + 1 and runner.key.run_id == before.run_id
+    with pytest.raises(IndexError):
+        runner.set_parameter(name, (99, 0), 1.0)
