@@ -38,6 +38,15 @@ def depth_boundary(depth: int, xs: np.ndarray, ys: np.ndarray, probs: np.ndarray
     return fig
 
 
+def short_count(n: int) -> str:
+    """A parameter count short enough for a tick label: 6,090 or 25.9k or 1.2M."""
+    if n < 10_000:
+        return f"{n:,}"
+    if n < 1_000_000:
+        return f"{n / 1000:.1f}k" if n < 100_000 else f"{n / 1000:.0f}k"
+    return f"{n / 1e6:.1f}M"
+
+
 def accuracy_by_depth(depths: Sequence[int], test: Sequence[float | None],
                       train: Sequence[float | None], parameters: Sequence[int],
                       height: int = 320) -> go.Figure:
@@ -48,7 +57,8 @@ def accuracy_by_depth(depths: Sequence[int], test: Sequence[float | None],
         test, train: the latest accuracy of each depth's model; None before its first epoch.
         parameters: each model's parameter count, shown on hover and under the axis.
     """
-    ticks = [f"{d}<br>({p:,} params)" for d, p in zip(depths, parameters, strict=True)]
+    ticks = [f"{d}<br>({short_count(p)} params)"
+             for d, p in zip(depths, parameters, strict=True)]
     traces = []
     for name, values, color, dash, symbol in (("test accuracy", test, TEST_COLOR, "solid",
                                                "diamond"),
@@ -65,8 +75,10 @@ def accuracy_by_depth(depths: Sequence[int], test: Sequence[float | None],
         "title": title("Accuracy against depth"), "height": height,
         "margin": {"l": 50, "r": 10, "t": 36, "b": 60},
         "legend": {"orientation": "h", "y": -0.35, "x": 0}, "uirevision": "depth.accuracy",
+        # padded range: a tick label at the very edge is dropped by plotly
         "xaxis": {"title": {"text": "hidden layers"}, "tickvals": list(depths),
-                  "ticktext": ticks},
+                  "ticktext": ticks, "range": [min(depths, default=0) - 0.5,
+                                               max(depths, default=0) + 0.5]},
         "yaxis": {"title": {"text": "accuracy"}, "range": [0, 1.02], "tickformat": ".0%"},
     }
     return make_figure(traces, layout)

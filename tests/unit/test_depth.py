@@ -3,6 +3,8 @@ job, partial results while it runs, cancelling, and the server's caps."""
 
 import time
 
+import numpy as np
+import plotly.graph_objects as go
 import pytest
 import torch
 
@@ -20,6 +22,7 @@ from playground.errors import SpecError
 from playground.jobs import CANCELLED, DONE, Job, JobCancelled
 from playground.presets import PRESETS
 from playground.shapes import validate
+from playground.viz.depth import accuracy_by_depth, depth_boundary, depth_curves, short_count
 
 
 def _preset(name: str, **train):
@@ -133,3 +136,24 @@ def test_the_time_cap_stops_the_run_with_a_message():
     assert status.state == DONE
     assert "time cap" in status.result.message
     assert [row.epochs_done for row in status.result.rows] == [1, 1]
+
+
+def test_figures_are_valid_and_show_every_depth():
+    by_depth = accuracy_by_depth([0, 2, 4], [0.55, None, 0.99], [0.6, None, 1.0],
+                                 [6, 114, 102_282])
+    curves = depth_curves([0, 2, 4], [[0.5, 0.55], [], [0.7, 0.99]])
+    xs = np.linspace(-1, 1, 5, dtype=np.float32)
+    points, labels = np.zeros((4, 2), np.float32), np.array([0, 1, 0, 1])
+    boundary = depth_boundary(1, xs, xs, np.full((5, 5, 2), 0.5), points, labels, points,
+                              labels, ["a", "b"])
+    for fig in (by_depth, curves, boundary):
+        go.Figure(fig.to_dict())  # every key is one plotly knows
+    test = by_depth.data[0]
+    assert list(test.x) == [0, 2, 4] and list(test.y) == [0.55, None, 0.99]
+    assert by_depth.layout.xaxis.ticktext[-1] == "4<br>(102k params)"
+    assert by_depth.layout.xaxis.title.text == "hidden layers"
+    assert [t.name for t in curves.data] == ["0 hidden layers", "2 hidden layers",
+                                            "4 hidden layers"]
+    assert len({t.line.dash for t in curves.data}) == 3  # told apart without colour
+    assert boundary.layout.title.text == "1 hidden layer" and not boundary.layout.showlegend
+    assert [short_count(n) for n in (6_090, 25_866, 1_234_567)] == ["6,090", "25.9k", "1.2M"]
