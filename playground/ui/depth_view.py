@@ -54,15 +54,14 @@ def choose_data() -> tuple[Spec, str]:
     """A radio between the session's data (unless it is sequence data) and two presets;
     returns the spec the family is derived from and its key."""
     spec = get_spec()
-    info = dataset_info(spec.dataset)
     options: dict[str, str] = {}
     try:
-        block_style(spec)
+        block_style(spec)  # sequence data, or data the server cannot make, is refused
+        info = dataset_info(spec.dataset)
         options[YOURS] = f"Your data: {info.name} ({DATA_KINDS[info.kind].label})"
-    except SpecError:
-        st.info(md(f"Your network's data, {info.name}, is sequence data. This comparison "
-                   "covers dense and conv networks — 2D points, tables and images — so it "
-                   "runs on one of the datasets below."), icon=":material/info:")
+    except SpecError as exc:
+        st.info(md(f"Your network's data is not offered here: {exc} Spiral and digits "
+                   "are below."), icon=":material/info:")
     for key in OWN_CHOICES:
         own = PRESETS[key].spec()
         kind = DATA_KINDS[dataset_info(own.dataset).kind].label
