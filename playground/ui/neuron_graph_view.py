@@ -127,7 +127,8 @@ def render_network(runner: Runner, state: GraphState, surface: go.Figure) -> Non
     st.caption(
         "Each square is one neuron's output over the whole plane (x across, y up; blue "
         "negative, orange positive, each on its own range); the first column is what the "
-        "network is fed. Lines are weights: orange positive, blue negative, wider for "
+        "network is fed, and a square's frame is its value for the chosen input (the star "
+        "on the surface). Lines are weights: orange positive, blue negative, wider for "
         "larger. Hover a line's dot or a bias square (lower left of a neuron) for its exact "
         "value; click it to set it by hand below.")
     shown = st.segmented_control(

@@ -23,8 +23,8 @@ from playground.viz.figure import make_figure, title
 from playground.viz.palette import DIVERGING, NEUTRAL
 
 NEGATIVE, POSITIVE = DIVERGING[0][1], DIVERGING[-1][1]
-COLUMN_GAP = 3.0  # x units between columns; nodes are 1 unit apart vertically
-THUMB = 0.8  # thumbnail side in data units
+COLUMN_GAP = 2.5  # x units between columns; nodes are 1 unit apart vertically
+THUMB = 0.7  # thumbnail side in data units (nodes are 1 apart)
 _WIDTHS = (0.6, 1.5, 2.6, 4.0, 5.6)  # line width steps, by |value| / largest
 EDGE_TRACE, BIAS_TRACE = "edges", "biases"  # names of the selectable marker traces
 
@@ -101,14 +101,9 @@ def _node_trace(graph: DenseGraph, pos: list[np.ndarray],
                 values: Sequence[np.ndarray] | None, size: float) -> dict[str, Any]:
     xy = np.concatenate(pos)
     names = [f"{graph.labels[c]}, {n}" for c, col in enumerate(graph.nodes) for n in col]
-    last = len(graph.nodes) - 1
-    # The inputs are named on their left and the outputs on their right, as in TF Playground.
-    text = [n if c in (0, last) else "" for c, col in enumerate(graph.nodes) for n in col]
-    where = ["middle left" if c == 0 else "middle right"
-             for c, col in enumerate(graph.nodes) for _ in col]
     trace: dict[str, Any] = {"type": "scatter", "x": xy[:, 0], "y": xy[:, 1],
-                             "mode": "markers+text", "text": text, "textposition": where,
-                             "name": "neurons", "showlegend": False, "hoverinfo": "text"}
+                             "mode": "markers", "name": "neurons", "showlegend": False,
+                             "hoverinfo": "text"}
     marker: dict[str, Any] = {"symbol": "square", "size": size,
                               "line": {"color": "#444444", "width": 1}}
     if values is None:
@@ -125,16 +120,46 @@ def _node_trace(graph: DenseGraph, pos: list[np.ndarray],
     return trace
 
 
+def _label_trace(graph: DenseGraph, pos: list[np.ndarray]) -> dict[str, Any]:
+    """The inputs named on their left and the outputs on their right, as in TF Playground."""
+    shift = THUMB / 2 + 0.12
+    first, last = pos[0], pos[-1]
+    return {"type": "scatter", "mode": "text", "name": "labels", "showlegend": False,
+            "hoverinfo": "skip",
+            "x": [*(first[:, 0] - shift), *(last[:, 0] + shift)],
+            "y": [*first[:, 1], *last[:, 1]],
+            "text": [*graph.nodes[0], *graph.nodes[-1]],
+            "textposition": ["middle left"] * len(first) + ["middle right"] * len(last)}
+
+
+def diverging_rgb(z: np.ndarray, top: float) -> np.ndarray:
+    """Values on the palette's diverging scale over −top…top, as (..., 3) RGB in 0…255."""
+    t = np.clip((np.nan_to_num(np.asarray(z, dtype=float)) / (top or 1.0) + 1) / 2, 0, 1)
+    t = t[..., None]
+    stops = np.array([[int(c[1:][k:k + 2], 16) for k in (0, 2, 4)] for _, c in DIVERGING],
+                     dtype=float)  # (3, RGB): low, middle, high
+    return np.where(t < 0.5, stops[0] + (stops[1] - stops[0]) * t * 2,
+                    stops[1] + (stops[2] - stops[1]) * (t - 0.5) * 2)
+
+
+def _frames(pos: list[np.ndarray], values: Sequence[np.ndarray]) -> list[dict[str, Any]]:
+    """A frame round each thumbnail in the colour of the node's value (the node marker's
+    scale), drawn in data units so it fits the image at any size."""
+    v = np.concatenate([np.asarray(c, dtype=float).ravel() for c in values])
+    rgb = diverging_rgb(v, float(np.abs(v).max()))
+    half = THUMB / 2 + 0.06
+    return [{"type": "rect", "xref": "x", "yref": "y", "x0": x - half, "x1": x + half,
+             "y0": y - half, "y1": y + half, "layer": "below",
+             "fillcolor": "rgb({:.0f},{:.0f},{:.0f})".format(*c),
+             "line": {"color": "#444444", "width": 1}}
+            for (x, y), c in zip(np.concatenate(pos), rgb, strict=True)]
+
+
 def thumbnail_png(plane: np.ndarray) -> str:
     """A (R, R) map, row 0 at the bottom, as a PNG data URI on the diverging scale (each
     map on its own symmetric range, like the plane thumbnails)."""
     z = np.asarray(plane, dtype=float)[::-1]
-    top = float(np.nanmax(np.abs(z))) or 1.0
-    t = np.clip((np.nan_to_num(z) / top + 1) / 2, 0, 1)[..., None]  # (R, R, 1) in 0..1
-    stops = np.array([[int(c[1:][k:k + 2], 16) for k in (0, 2, 4)] for _, c in DIVERGING],
-                     dtype=float)  # (3, RGB): low, middle, high
-    rgb = np.where(t < 0.5, stops[0] + (stops[1] - stops[0]) * t * 2,
-                   stops[1] + (stops[2] - stops[1]) * (t - 0.5) * 2)
+    rgb = diverging_rgb(z, float(np.nanmax(np.abs(z))) if z.size else 1.0)
     buf = io.BytesIO()
     Image.fromarray(rgb.astype(np.uint8), "RGB").save(buf, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
@@ -158,11 +183,17 @@ def neuron_graph_figure(graph: DenseGraph, edges: Sequence[np.ndarray],
         edge_name: how hover text names an edge's value.
     """
     pos = node_positions(graph)
-    size = 34 if thumbnails is not None else 22
+    tallest = max(graph.sizes)
+    height = int(min(max(110 + 48 * tallest, 300), 760))
+    size = 22.0
     traces = [*_edge_traces(graph, pos, edges, edge_name),
               _node_trace(graph, pos, node_values, size),
-              _bias_trace(graph, pos, biases, edge_name, THUMB / 2 + 0.08)]
-    images = []
+              _bias_trace(graph, pos, biases, edge_name, THUMB / 2 + 0.08),
+              _label_trace(graph, pos)]
+    images: list[dict[str, Any]] = []
+    shapes: list[dict[str, Any]] = []
+    if thumbnails is not None and node_values is not None:
+        shapes = _frames(pos, node_values)
     if thumbnails is not None:
         for c, column in enumerate(thumbnails):
             for n, plane in enumerate(column):
@@ -171,18 +202,17 @@ def neuron_graph_figure(graph: DenseGraph, edges: Sequence[np.ndarray],
                                "x": x, "y": y, "sizex": THUMB, "sizey": THUMB,
                                "xanchor": "center", "yanchor": "middle", "layer": "above",
                                "sizing": "stretch"})
-    tallest = max(graph.sizes)
     ticks = [c * COLUMN_GAP for c in range(len(graph.sizes))]
     layout = {
-        "title": title(heading), "images": images, "hovermode": "closest",
-        "height": int(min(max(110 + 48 * tallest, 300), 760)),
+        "title": title(heading), "images": images, "shapes": shapes, "hovermode": "closest",
+        "height": height,
         "margin": {"l": 10, "r": 10, "t": 40 if heading else 10, "b": 40},
         "xaxis": {"title": {"text": "layer (input on the left, output on the right)"},
                   "tickvals": ticks, "ticktext": list(graph.labels), "showgrid": False,
-                  "zeroline": False, "range": [-1.6, ticks[-1] + 1.6]},
+                  "zeroline": False, "range": [-1.6, ticks[-1] + 1.6], "fixedrange": True},
         "yaxis": {"title": {"text": "neuron"}, "showticklabels": False, "showgrid": False,
                   "zeroline": False, "scaleanchor": "x", "scaleratio": 1,
-                  "range": [-(tallest / 2) - 0.3, tallest / 2 + 0.3]},
+                  "range": [-(tallest / 2) - 0.3, tallest / 2 + 0.3], "fixedrange": True},
         "plot_bgcolor": "white",
     }
     return make_figure(traces, layout)

@@ -37,8 +37,7 @@ def test_features_net_is_drawn_with_its_input_features_and_thumbnails():
     at = open_page(PAGE, PRESETS["circles_features"].spec())
     fig = _graph(at)
     assert fig["layout"]["xaxis"]["ticktext"] == ["features", "output"]
-    nodes = _trace(fig, "neurons")
-    assert nodes["text"][:2] == ["x²", "y²"]
+    assert _trace(fig, "labels")["text"] == ["x²", "y²", "class 0", "class 1"]
     assert len(fig["layout"]["images"]) == 4  # x², y² and both outputs over the plane
     edges = _trace(fig, EDGE_TRACE)
     w = _model(at)[1].weight.detach().numpy()

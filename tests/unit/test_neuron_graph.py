@@ -42,10 +42,10 @@ def test_line_width_grows_with_magnitude_and_line_colour_with_sign():
     lines = [t for t in fig.data if t.mode == "lines"]
     assert len(lines) <= 10  # one trace per sign and width step, not one per edge
     widest = max(lines, key=lambda t: t.line.width)
-    # The largest weight (4.0: unit 3 at (3, -1) to output b at (6, -0.5)) is the widest.
+    # The largest weight (4.0: unit 3 at (2.5, -1) to output b at (5, -0.5)) is the widest.
     assert widest.line.color == POSITIVE
     points = list(zip(widest.x, widest.y, strict=True))
-    assert points[points.index((3.0, -1.0)) + 1] == (6.0, -0.5)
+    assert points[points.index((2.5, -1.0)) + 1] == (5.0, -0.5)
     thinnest = min(lines, key=lambda t: t.line.width)
     assert thinnest.line.width < widest.line.width
 
