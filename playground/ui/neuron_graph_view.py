@@ -25,7 +25,8 @@ Target = tuple[int, int, int]  # (gap, out, inp); inp -1 is the bias of node `ou
 TARGET_KEY = "neuron_edit_target"
 CHART_KEY = "neuron_graph"
 _FLASH = "neuron_edit_done"
-_LAST_CLICK = "neuron_last_click"
+VALUE_KEY = "neuron_edit_value"
+_VALUE_FOR = "neuron_edit_value_for"  # the target the typed value was started from
 EDGE_NAMES = {"weights": "weight", "gradients": "∂loss/∂w"}
 
 
@@ -81,8 +82,10 @@ def describe(graph: DenseGraph, target: Target) -> str:
 def clicked(selection: object) -> Target | None:
     """The edge or bias a chart click picked: the first selected point carrying
     (gap, out, inp) as customdata (nodes and lines carry none)."""
-    points = (selection or {}).get("selection", {}).get("points", []) if isinstance(
-        selection, dict) else getattr(getattr(selection, "selection", None), "points", [])
+    try:
+        points = selection["selection"]["points"]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return None
     for point in points or []:
         data = point.get("customdata")
         if isinstance(data, list | tuple) and len(data) == 3:
@@ -90,27 +93,36 @@ def clicked(selection: object) -> Target | None:
     return None
 
 
-def render_editor(runner: Runner, state: GraphState, picked: Target | None) -> None:
-    """Pick an edge or bias (a click on the chart preselects it), type a value, Apply."""
-    options = targets(state.graph)
-    # A selection stays in the chart's state across reruns: only a new click moves the pick,
-    # so choosing in the selectbox afterwards sticks.
-    if picked in options and picked != st.session_state.get(_LAST_CLICK):
+def _on_pick() -> None:
+    """Chart click → the editor's pick. A callback, because it runs before the rerun: a
+    live chart's figure changes every poll, which gives it a new identity, and the rerun
+    would no longer see the selection made on the old one."""
+    picked = clicked(st.session_state.get(CHART_KEY))
+    if picked is not None:
         st.session_state[TARGET_KEY] = picked
-    st.session_state[_LAST_CLICK] = picked
+
+
+def render_editor(runner: Runner, state: GraphState) -> None:
+    """Pick an edge or bias (a click on the chart picks it too), type a value, Apply."""
+    options = targets(state.graph)
     if st.session_state.get(TARGET_KEY) not in options:
         st.session_state[TARGET_KEY] = options[0]
     flash = st.session_state.pop(_FLASH, None)
     if flash:
         st.success(flash)
     left, mid, right = st.columns([3, 2, 1], vertical_alignment="bottom")
+    # Labels and defaults stay fixed while training changes the values: a widget whose
+    # options or default change every poll would be rebuilt and lose what was typed.
     target = left.selectbox(
         "Edge or bias to set", options, key=TARGET_KEY,
-        format_func=lambda t: f"{describe(state.graph, t)}: {current_value(state, t):+.3f}",
+        format_func=lambda t: describe(state.graph, t),
         help="Click an edge's dot or a bias square on the drawing to pick it here.")
+    if st.session_state.get(_VALUE_FOR) != target:
+        st.session_state[_VALUE_FOR] = target
+        st.session_state[VALUE_KEY] = round(current_value(state, target), 3)
+    value = mid.number_input("New value", step=0.1, format="%.3f", key=VALUE_KEY)
+    st.caption(f"Its value now: {current_value(state, target):+.4f}.")
     g, o, i = target
-    value = mid.number_input("New value", value=current_value(state, target), step=0.1,
-                             format="%.3f", key=f"neuron_edit_value_{g}_{o}_{i}")
     if right.button("Apply", key="neuron_edit_apply", type="primary"):
         name, index = parameter_of(state.graph, g, o, None if i < 0 else i)
         was_running = runner.snapshot().running
@@ -143,8 +155,8 @@ def render_network(runner: Runner, state: GraphState, surface: go.Figure) -> Non
                               EDGE_NAMES["gradients"] if grads else "weight")
     left, right = st.columns([3, 2])
     with left:
-        event = st.plotly_chart(fig, key=CHART_KEY, on_select="rerun",
-                                selection_mode="points", config={"displayModeBar": False})
+        st.plotly_chart(fig, key=CHART_KEY, on_select=_on_pick, selection_mode="points",
+                        config={"displayModeBar": False})
     with right:
         st.plotly_chart(surface, key="plane_head", config={"displayModeBar": False})
-    render_editor(runner, state, clicked(event))
+    render_editor(runner, state)

@@ -75,3 +75,14 @@ def test_a_bias_can_be_set_and_a_cnn_gets_no_drawing():
     assert "bias −1.250" in _trace(_graph(at), BIAS_TRACE)["hovertext"][0]
     cnn = open_page(PAGE, PRESETS["shapes_cnn"].spec())
     assert not any(s.label == "Edge or bias to set" for s in cnn.selectbox)
+
+
+def test_a_click_is_read_from_the_selected_points_customdata():
+    from playground.ui.neuron_graph_view import clicked
+
+    node = {"curve_number": 9, "point_index": 0, "x": 0, "y": 0}
+    edge = {"curve_number": 10, "point_index": 3, "customdata": [1, 0, 2]}
+    assert clicked({"selection": {"points": [node, edge]}}) == (1, 0, 2)
+    assert clicked({"selection": {"points": [{"customdata": [0, 2, -1]}]}}) == (0, 2, -1)
+    assert clicked({"selection": {"points": [node]}}) is None
+    assert clicked(None) is None and clicked({}) is None
