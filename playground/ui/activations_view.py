@@ -48,7 +48,7 @@ from playground.viz.activations import (
     probability_bars,
     sequence_map,
 )
-from playground.viz.boundary import decision_boundary
+from playground.viz.boundary import decision_boundary, prediction_surface
 from playground.viz.health import activation_histograms, health_figure
 
 PLANE_RESOLUTION = 40  # thumbnails are ~100 px wide; 40×40 keeps a poll cheap
@@ -100,7 +100,7 @@ def _capture(runner: Runner, chosen: ChosenInput) -> Inspection:
         graph = None
         if DATA_KINDS[data.info.kind].plane:
             names = DATA_KINDS[data.info.kind].feature_names(2, data.info.feature_names)
-            graph = dense_graph(model, names, data.info.class_names)
+            graph = dense_graph(model, names, data.info.class_names or ("prediction",))
         graph_grads = graph_gradients(trainer.model, graph) if graph is not None else None
     kinds = [r.kind for r in rows]
     single = capture_activations(model, chosen.x[None], kinds)
@@ -125,8 +125,10 @@ def layer_label(row: LayerRow) -> str:
 
 
 def _settings(row: LayerRow) -> str:
+    """"units 8"; switches (the features layer's) are listed by name when on."""
     p = {k: v for k, v in (row.params or {}).items() if k != "type"}
-    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in p.items())
+    return ", ".join(k.replace("_", " ") if v is True else f"{k.replace('_', ' ')} {v}"
+                     for k, v in p.items() if v is not False)
 
 
 def layer_caption(row: LayerRow, rf: ReceptiveField | None,
@@ -169,23 +171,30 @@ def render_status(runner: Runner) -> None:
 
 def surface_figure(ins: Inspection, data: Data, chosen: ChosenInput,
                    height: int = 380) -> go.Figure:
-    """The head's decision surface over the plane, with the chosen input as a star."""
+    """The head's decision surface over the plane (regression: its predicted number), with
+    the chosen input as a star."""
     assert ins.plane is not None and ins.grid is not None
-    probs = probabilities(ins.plane[-1].output)
-    fig = decision_boundary(ins.grid.xs, ins.grid.ys, probs, data.x_train, data.y_train,
-                            data.x_test, data.y_test, data.info.class_names, height=height)
+    head = ins.plane[-1].output
+    if data.info.regression:
+        fig = prediction_surface(ins.grid.xs, ins.grid.ys, head[..., 0], data.x_train,
+                                 data.y_train, data.x_test, data.y_test, height=height)
+    else:
+        fig = decision_boundary(ins.grid.xs, ins.grid.ys, probabilities(head), data.x_train,
+                                data.y_train, data.x_test, data.y_test,
+                                data.info.class_names, height=height)
     if chosen.x.shape == (2,):
         fig.add_trace(go.Scatter(x=[chosen.x[0]], y=[chosen.x[1]], mode="markers",
                                  marker=dict(symbol="star", size=16, color="black",
                                              line=dict(color="white", width=1)),
                                  name="chosen input"))
-    fig.update_layout(title="Decision surface (output head)")
+    fig.update_layout(title="Predicted surface (output head)" if data.info.regression
+                      else "Decision surface (output head)")
     return fig
 
 
 def render_plane(ins: Inspection, data: Data, chosen: ChosenInput) -> None:
     """TF-Playground-style thumbnails: each neuron's output over the whole input plane,
-    layer by layer, ending in the decision surface."""
+    layer by layer, ending in the decision surface (regression: the predicted surface)."""
     assert ins.plane is not None and ins.grid is not None
     groups = blocks(ins.rows)
     st.markdown("#### Every neuron over the input plane")
@@ -233,7 +242,14 @@ def _layer_figures(row: LayerRow, out: np.ndarray, ins: Inspection, data: Data,
     if row.kind == "conv2d" and row.index in ins.weights:
         figs.append(filters_figure(ins.weights[row.index], "Learned filters",
                                    per_input=per_input))
-    if row.is_head and out.ndim == 1:
+    if row.is_head and out.ndim == 1 and data.info.regression:
+        names, values = ["predicted"], [float(out[0])]
+        if chosen.target is not None:
+            names, values = [*names, "true target"], [*values, chosen.target]
+        figs.append(activation_bars(np.array(values, np.float32),
+                                    "Prediction (the head's one output)", names, "value",
+                                    "output"))
+    elif row.is_head and out.ndim == 1:
         figs.append(activation_bars(out, "Logits (scores before softmax)",
                                     data.info.class_names or None, "logit", "class"))
         figs.append(probability_bars(probabilities(out), data.info.class_names,

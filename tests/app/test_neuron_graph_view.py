@@ -86,3 +86,17 @@ def test_a_click_is_read_from_the_selected_points_customdata():
     assert clicked({"selection": {"points": [{"customdata": [0, 2, -1]}]}}) == (0, 2, -1)
     assert clicked({"selection": {"points": [node]}}) is None
     assert clicked(None) is None and clicked({}) is None
+
+
+def test_edges_show_last_step_gradients_once_trained():
+    at = open_page(PAGE, PRESETS["circles_features"].spec())
+    runner = at.session_state["session"].runner()
+    runner.step(3)
+    at.run()
+    control = next(s for s in at.get("button_group") if s.label == "Edges show")
+    control.set_value("gradients").run()
+    assert not at.exception
+    grads = runner.trainer.model[1].weight.grad.numpy()
+    text = _trace(_graph(at), EDGE_TRACE)["hovertext"][0]
+    assert text.startswith("output, class 0 ← x²: ∂loss/∂w ")
+    assert f"{grads[0, 0]:.3f}".replace("-", "−") in text
