@@ -110,6 +110,13 @@ def render_editor(runner: Runner, state: GraphState) -> None:
     flash = st.session_state.pop(_FLASH, None)
     if flash:
         st.success(flash)
+    if runner.snapshot().running:
+        note, button = st.columns([4, 1], vertical_alignment="center")
+        note.caption("Training is redrawing the drawing every second, and a click that lands "
+                     "during a redraw is missed — pause to pick edges by clicking.")
+        if button.button("Pause training", key="neuron_edit_pause"):
+            runner.pause()
+            st.rerun()
     left, mid, right = st.columns([3, 2, 1], vertical_alignment="bottom")
     # Labels and defaults stay fixed while training changes the values: a widget whose
     # options or default change every poll would be rebuilt and lose what was typed.
