@@ -100,3 +100,24 @@ def test_edges_show_last_step_gradients_once_trained():
     text = _trace(_graph(at), EDGE_TRACE)["hovertext"][0]
     assert text.startswith("output, class 0 ← x²: ∂loss/∂w ")
     assert f"{grads[0, 0]:.3f}".replace("-", "−") in text
+
+
+def test_a_live_run_offers_pause_and_an_applied_value_pauses_it():
+    spec = PRESETS["circles_features"].spec().with_train(epochs=1000, batch_size=4)
+    at = open_page(PAGE, spec)
+    runner = at.session_state["session"].runner()
+    assert runner.start() is None
+    try:
+        at.run()
+        assert any("Training live" in c.value for c in at.caption)
+        next(b for b in at.button if b.label == "Pause training").click().run()
+        assert not runner.running and not at.exception
+        assert not any(b.label == "Pause training" for b in at.button)
+        runner.start()
+        at.run()
+        next(n for n in at.number_input if n.label == "New value").set_value(0.5).run()
+        next(b for b in at.button if b.label == "Apply").click().run()
+        assert not runner.running
+        assert any("Training was paused" in s.value for s in at.success)
+    finally:
+        runner.pause()
