@@ -75,6 +75,7 @@ def cmd_datasets(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         json.dump([{"name": d.name, "kind": d.kind, "description": d.description,
                     "source": d.source, "input_shape": list(infos[d.name].input_shape),
+                    "task": "regression" if d.regression else "classification",
                     "classes": infos[d.name].num_classes,
                     "layer_categories": list(DATA_KINDS[d.kind].layer_categories),
                     "params": [p.describe() for p in d.params]}
@@ -84,8 +85,9 @@ def cmd_datasets(args: argparse.Namespace, out: TextIO) -> int:
     for ds in DATASETS.values():
         info = infos[ds.name]
         fits = ", ".join(DATA_KINDS[ds.kind].layer_categories)
+        target = info.target_phrase if ds.regression else f"{info.target_phrase} by default"
         out.write(f"{ds.name} ({ds.kind}; input {format_shape(info.input_shape)}, "
-                  f"{info.num_classes} classes by default; {ds.source})\n"
+                  f"{target}; {ds.source})\n"
                   f"{_wrap(ds.description)}\n"
                   f"{_wrap('layers that fit: ' + fits)}\n")
         for p in ds.params:
@@ -110,7 +112,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     info = report.info
     out.write(f"dataset {info.name}: {info.kind}, input {format_shape(info.input_shape)}, "
-              f"{info.num_classes} classes\n")
+              f"{info.target_phrase}\n")
     table = [("#", "layer", "input", "output", "parameters")] + [
         (str(r["layer"]), r["type"], format_shape(tuple(r["input"])),
          format_shape(tuple(r["output"])), f"{r['parameters']:,}") for r in rows
@@ -148,10 +150,17 @@ class Progress:
         if epoch_done:
             rec = trainer.history.epochs[-1]
             line = (f"epoch {rec['epoch']}/{trainer.spec.train.epochs}  "
-                    f"train loss {rec['train_loss']:.4f} acc {rec['train_accuracy']:.3f}  "
-                    f"test loss {rec['test_loss']:.4f} acc {rec['test_accuracy']:.3f}")
+                    f"train loss {rec['train_loss']:.4f} {_scores(rec, 'train')}  "
+                    f"test loss {rec['test_loss']:.4f} {_scores(rec, 'test')}")
             self.stream.write(("\r" + line.ljust(70) if self.tty else line) + "\n")
             self.stream.flush()
+
+
+def _scores(record: dict[str, Any], split: str) -> str:
+    """A split's score in an epoch record: accuracy, or RMSE and R² for regression."""
+    if f"{split}_r2" in record:
+        return f"rmse {record[f'{split}_rmse']:.4f} r2 {record[f'{split}_r2']:.3f}"
+    return f"acc {record[f'{split}_accuracy']:.3f}"
 
 
 def cmd_train(args: argparse.Namespace, out: TextIO) -> int:
@@ -193,8 +202,9 @@ def cmd_train(args: argparse.Namespace, out: TextIO) -> int:
     (out_dir / "spec.json").write_text(spec.to_json() + "\n", encoding="utf-8")
     if trainer.diverged:
         raise SpecError(trainer.diverged)
-    out.write(f"test accuracy {metrics['test_accuracy']:.3f}, test loss "
-              f"{metrics['test_loss']:.4f} after {trainer.epoch} epochs "
+    score = (f"test rmse {metrics['test_rmse']:.4f}, test r2 {metrics['test_r2']:.3f}"
+             if trainer.regression else f"test accuracy {metrics['test_accuracy']:.3f}")
+    out.write(f"{score}, test loss {metrics['test_loss']:.4f} after {trainer.epoch} epochs "
               f"({trainer.samples_per_second:,.0f} samples/s on {trainer.device_label})\n"
               f"wrote {out_dir / 'metrics.json'}, {out_dir / 'model.safetensors'}, "
               f"{out_dir / 'spec.json'}\n")

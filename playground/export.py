@@ -151,7 +151,7 @@ def export_source(spec: Spec) -> str:
     defined = "".join(inspect.getsource(obj) + "\n\n" for obj in definitions)
     return _TEMPLATE.format(
         dataset=info.name,
-        classes=info.num_classes,
+        target=info.target_phrase,
         parameters=report.total_parameters,
         imports="import math\n" if "math." in defined else "",  # positions, attention scale
         definitions=defined,
@@ -165,7 +165,7 @@ def export_source(spec: Spec) -> str:
 
 _TEMPLATE = '''"""A network exported from the Deep Learning Playground as plain PyTorch.
 
-Dataset {dataset}, {classes} classes, {parameters:,} parameters. Layers are numbered like
+Dataset {dataset}, {target}, {parameters:,} parameters. Layers are numbered like
 the playground's, so its safetensors weights load with `load_state_dict`. Run it as
 `python FILE.py [WEIGHTS.safetensors]` (default: the model.safetensors beside it) to load
 the weights and print the parameter count and the output shape.

@@ -34,6 +34,10 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
            "y², the output head alone draws a circle. Hand-made features do what layers "
            "otherwise learn."),
     Preset("spiral", "Spiral", "Two interleaved spiral arms: depth and width earn their keep."),
+    Preset("gaussian_regression", "Gaussian (regression)", "Predict a number, not a class: "
+           "three ReLU layers build six bumps up and down over the plane."),
+    Preset("sine_curve", "Sine curve (regression)", "One input, one output: two tanh layers "
+           "bend a line into a sine wave through noisy points."),
     Preset("digits_mlp", "Digits MLP", "Real handwritten digits, flattened into a dense "
            "network."),
     Preset("digits_cnn", "Digits CNN", "Two convolution blocks learn strokes, then digits."),

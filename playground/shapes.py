@@ -58,8 +58,9 @@ class ShapeReport:
 
 
 def head_params(info: DatasetInfo, shape: tuple[int, ...]) -> dict[str, Any]:
-    """The output head the dataset needs: a linear layer with one unit per class."""
-    return {"type": "linear", "units": info.num_classes}
+    """The output head the dataset needs: a linear layer with one unit per class, or one
+    unit (the predicted number) for regression."""
+    return {"type": "linear", "units": info.outputs}
 
 
 def _head_error(info: DatasetInfo, shape: tuple[int, ...], tokens: bool) -> ShapeError | None:

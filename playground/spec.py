@@ -21,6 +21,11 @@ SPEC_VERSION = 1
 MAX_SPEC_BYTES = 256_000  # a spec is a few kilobytes; anything bigger is not one
 MAX_LAYERS = 64  # far past any network a learner builds; a 10,000-layer spec hung its page
 
+# Each loss and the dataset task it trains ("classify" covers per-token labels too); the
+# first loss of a task is its default. playground.trainer.example_losses defines them.
+LOSS_TASKS: dict[str, str] = {"cross_entropy": "classify", "mse": "regress", "huber": "regress"}
+TASK_WORDS = {"classify": "classification", "regress": "regression"}
+
 TRAIN_PARAMS: tuple[Param, ...] = (
     Param("optimizer", str, "adam", "How weights move along the gradient.",
           choices=("sgd", "momentum", "adam", "adamw")),
@@ -29,8 +34,10 @@ TRAIN_PARAMS: tuple[Param, ...] = (
     Param("batch_size", int, 32, "Examples per gradient step.", min=1, max=4096),
     Param("epochs", int, 20, "Passes over the training set in the budget.", min=1, max=1000,
           live=True),
-    Param("loss", str, "cross_entropy", "What the network is trained to minimise.",
-          choices=("cross_entropy",)),
+    Param("loss", str, "cross_entropy", "What the network is trained to minimise: "
+          "cross_entropy for classes; mse (mean squared error) or huber (squared for errors "
+          "under 1, linear beyond, so outliers pull less) for numbers.",
+          choices=tuple(LOSS_TASKS)),
     Param("l1", float, 0.0, "L1 penalty on weights: pushes weights to exactly zero.",
           min=0.0, max=1.0),
     Param("l2", float, 0.0, "L2 penalty on weights: keeps weights small.", min=0.0, max=1.0),
@@ -129,8 +136,12 @@ class Spec:
         train = data.get("train", {})
         if not isinstance(train, dict):
             raise SpecError("'train' must be an object of training settings.")
-        return cls(dataset=dataset, layers=layers,
-                   train=TrainSpec(**check_params(TRAIN_PARAMS, train, "train")))
+        task = DATASETS[dataset.name].task
+        if "loss" not in train:  # a spec that names no loss gets its dataset's
+            train = {**train, "loss": losses_for(task)[0]}
+        settings = check_params(TRAIN_PARAMS, train, "train")
+        _check_loss(settings["loss"], task, dataset.name)
+        return cls(dataset=dataset, layers=layers, train=TrainSpec(**settings))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -192,8 +203,15 @@ class Spec:
 
     def with_dataset(self, name: str, params: dict[str, Any] | None = None,
                      **fields: Any) -> Spec:
+        """Another dataset, layers and settings kept; when its task differs (classes against
+        numbers) the loss switches to that task's default, since the old one cannot train it."""
+        from playground.datasets import DATASETS
+
         ds = {**self.to_dict()["dataset"], "name": name, "params": params or {}, **fields}
-        return Spec.from_dict({**self.to_dict(), "dataset": ds})
+        train = self.to_dict()["train"]
+        if name in DATASETS and LOSS_TASKS[train["loss"]] != DATASETS[name].task:
+            train["loss"] = losses_for(DATASETS[name].task)[0]
+        return Spec.from_dict({**self.to_dict(), "dataset": ds, "train": train})
 
 
 def only_live_changes(old: Spec, new: Spec) -> bool:
@@ -205,6 +223,26 @@ def only_live_changes(old: Spec, new: Spec) -> bool:
             if p.live:
                 d["train"].pop(p.name)
     return a == b
+
+
+def losses_for(task: str) -> tuple[str, ...]:
+    """The losses that train a dataset of `task` ("classify", "tokens" or "regress"), the
+    default first."""
+    task = "classify" if task == "tokens" else task
+    return tuple(name for name, t in LOSS_TASKS.items() if t == task)
+
+
+def _check_loss(loss: str, task: str, dataset: str) -> None:
+    """A classification loss on a regression dataset, or the reverse, is refused with the
+    losses that fit (the dataset picker switches the loss itself: Spec.with_dataset)."""
+    if loss in losses_for(task):
+        return
+    fits = losses_for(task)
+    raise SpecError(
+        f"train: loss {loss!r} is a {TASK_WORDS[LOSS_TASKS[loss]]} loss, but dataset "
+        f"{dataset} is a {TASK_WORDS[task]} task"
+        + (" (it predicts a number)" if task == "regress" else " (it predicts a class)")
+        + f". Set train.loss to {' or '.join(map(repr, fits))}.")
 
 
 def _check_layer(index: int, layer: Any, registry: dict) -> dict[str, Any]:

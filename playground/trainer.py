@@ -17,6 +17,7 @@ from playground.datasets import Data, make_data
 from playground.devices import describe_device, resolve_device
 from playground.errors import SpecError
 from playground.inspection.forward import eval_mode
+from playground.metrics import regression_scores
 from playground.rng import RandomStream
 from playground.shapes import validate
 from playground.spec import Spec, only_live_changes
@@ -64,12 +65,50 @@ def batch_bounds(n: int, batch_size: int) -> list[tuple[int, int]]:
     return bounds
 
 
+# Regression losses, elementwise: mean squared error, and Huber (squared below an error of
+# 1, linear above, so an outlier's pull on the weights stays bounded).
+REGRESSION_LOSSES = {"mse": nn.functional.mse_loss, "huber": nn.functional.huber_loss}
+
+
+def _check_loss_name(loss: str) -> None:
+    if loss != "cross_entropy" and loss not in REGRESSION_LOSSES:
+        raise SpecError(f"Unknown loss {loss!r}; use cross_entropy, mse or huber.")
+
+
+def _class_targets(y: torch.Tensor) -> None:
+    if y.is_floating_point():
+        raise SpecError("cross_entropy compares class scores with class ids, but these "
+                        "targets are numbers (a regression dataset): use mse or huber.")
+
+
+def _regression_pair(output: torch.Tensor, y: torch.Tensor,
+                     loss: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """Predictions and targets as (B, 1) (one number per example), or a SpecError."""
+    if not y.is_floating_point():
+        raise SpecError(f"{loss} compares a predicted number with a target number, but these "
+                        "targets are class ids (a classification dataset): use "
+                        "cross_entropy.")
+    pred = output.reshape(output.shape[0], -1)
+    target = y.reshape(y.shape[0], -1).to(pred.dtype)
+    if pred.shape != target.shape:
+        raise SpecError(f"{loss} needs one output per target; the model gives "
+                        f"{pred.shape[1]} per example.")
+    return pred, target
+
+
 def example_losses(output: torch.Tensor, y: torch.Tensor,
                    loss: str = "cross_entropy") -> torch.Tensor:
     """Each example's loss, (B,): a sequence's is the mean over its tokens. The one
-    definition of the spec's `train.loss`; the batch loss is its mean."""
-    if loss != "cross_entropy":
-        raise SpecError(f"Unknown loss {loss!r}; use cross_entropy.")
+    definition of the spec's `train.loss`; the batch loss is its mean.
+
+    cross_entropy: output (B, C) or (B, T, C) class scores, y int class ids (B,) or (B, T).
+    mse, huber: output (B, 1) predicted numbers, y float targets (B,).
+    """
+    _check_loss_name(loss)
+    if loss in REGRESSION_LOSSES:
+        pred, target = _regression_pair(output, y, loss)
+        return REGRESSION_LOSSES[loss](pred, target, reduction="none").mean(1)
+    _class_targets(y)
     per = nn.functional.cross_entropy(output.reshape(-1, output.shape[-1]), y.reshape(-1),
                                       reduction="none")
     return per.reshape(y.shape[0], -1).mean(1)
@@ -78,8 +117,10 @@ def example_losses(output: torch.Tensor, y: torch.Tensor,
 def batch_loss(output: torch.Tensor, y: torch.Tensor,
                loss: str = "cross_entropy") -> torch.Tensor:
     """The mean loss over examples (over every token for sequences)."""
-    if loss != "cross_entropy":
-        raise SpecError(f"Unknown loss {loss!r}; use cross_entropy.")
+    _check_loss_name(loss)
+    if loss in REGRESSION_LOSSES:
+        return REGRESSION_LOSSES[loss](*_regression_pair(output, y, loss))
+    _class_targets(y)
     if output.dim() > 2:  # (B, T, C) -> (B*T, C); a (B, C) batch needs no reshape
         return nn.functional.cross_entropy(output.reshape(-1, output.shape[-1]), y.reshape(-1))
     return nn.functional.cross_entropy(output, y)
@@ -107,6 +148,7 @@ class Trainer:
         self.device = resolve_device(device or spec.train.device)
         self.model = build_model(spec, self.report).to(self.device)
         self.parameters = count_parameters(self.model)
+        self.regression = self.data.info.regression  # scores: rmse and r2, not accuracy
         self.x_train, self.y_train, self.x_test, self.y_test = (
             torch.as_tensor(a.copy()).to(self.device)
             for a in (self.data.x_train, self.data.y_train, self.data.x_test, self.data.y_test)
@@ -125,8 +167,9 @@ class Trainer:
         # the batches' predictions, written into one buffer in batch order and compared with
         # their labels in one pass at the epoch end (one small kernel per step, no allocation).
         self._epoch_loss = 0.0
-        self._epoch_preds = torch.empty(self.y_train.shape, dtype=torch.long,
-                                        device=self.device)  # (N,) or (N, T)
+        self._epoch_preds = torch.empty(  # (N,) or (N, T) classes; (N,) predicted numbers
+            self.y_train.shape, dtype=torch.float32 if self.regression else torch.long,
+            device=self.device)
         self._snapshot = self._copy_weights()
         self._snapshot_step = 0
         self.history = History()
@@ -192,7 +235,10 @@ class Trainer:
         self.optimizer.step()
         n = hi - lo
         self._epoch_loss += value * n
-        torch.argmax(logits.detach(), -1, out=self._epoch_preds[lo:hi])  # (B,) or (B, T)
+        if self.regression:
+            self._epoch_preds[lo:hi] = logits.detach().reshape(n, -1)[:, 0]
+        else:
+            torch.argmax(logits.detach(), -1, out=self._epoch_preds[lo:hi])  # (B,) or (B, T)
         self.samples_seen += n
         self.step_count += 1
         self.history.step_loss.append(value)
@@ -228,8 +274,11 @@ class Trainer:
 
     @torch.no_grad()
     def evaluate(self, split: str = "test") -> dict[str, float]:
-        """Loss and accuracy over a whole split, in eval mode; the training mode is restored."""
+        """Loss and accuracy (regression: loss, rmse and r2) over a whole split, in eval
+        mode; the training mode is restored."""
         x, y = (self.x_test, self.y_test) if split == "test" else (self.x_train, self.y_train)
+        if self.regression:
+            return self._evaluate_regression(x, y)
         with eval_mode(self.model):
             loss_sum, correct, count, seq_right = 0.0, 0, 0, 0
             for lo in range(0, len(x), 1024):
@@ -246,8 +295,20 @@ class Trainer:
             out["sequence_accuracy"] = seq_right / len(x)
         return out
 
+    def _evaluate_regression(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
+        with eval_mode(self.model):
+            loss_sum, preds = 0.0, []
+            for lo in range(0, len(x), 1024):
+                xb, yb = x[lo:lo + 1024], y[lo:lo + 1024]
+                out = self.model(xb)
+                loss_sum += batch_loss(out, yb, self.spec.train.loss).item() * len(xb)
+                preds.append(out.reshape(len(xb), -1)[:, 0].float().cpu())
+        scores = regression_scores(y.cpu().numpy(), torch.cat(preds).numpy())
+        return {"loss": loss_sum / len(x), **scores}
+
     def metrics(self) -> dict[str, float]:
-        """Train and test loss and accuracy of the current weights."""
+        """Train and test loss and accuracy (regression: rmse and r2) of the current
+        weights."""
         train, test = self.evaluate("train"), self.evaluate("test")
         return {f"train_{k}": v for k, v in train.items()} | {f"test_{k}": v
                                                              for k, v in test.items()}
@@ -256,14 +317,19 @@ class Trainer:
         self.epoch += 1
         n = len(self.x_train)
         # The batches covered the permutation in order, so the predictions line up with it.
-        correct = int((self._epoch_preds == self.y_train[self._perm]).sum())
         record = {
             "epoch": self.epoch,
             "step": self.step_count,
             # Running averages over the epoch's batches: free, unlike a second pass.
             "train_loss": self._epoch_loss / n,
-            "train_accuracy": correct / max(1, self.y_train.numel()),
         }
+        if self.regression:
+            scores = regression_scores(self.y_train[self._perm].cpu().numpy(),
+                                       self._epoch_preds.cpu().numpy())
+            record |= {f"train_{k}": v for k, v in scores.items()}
+        else:
+            correct = int((self._epoch_preds == self.y_train[self._perm]).sum())
+            record["train_accuracy"] = correct / max(1, self.y_train.numel())
         record |= {f"test_{k}": v for k, v in self.evaluate("test").items()}
         self.history.epochs.append(record)
         self._epoch_loss = 0.0

@@ -29,10 +29,11 @@ from captum.attr import (
 )
 from torch import nn
 
+from playground.datakinds import DATA_KINDS
 from playground.errors import SpecError
 from playground.params import Param
 
-ALL_KINDS = ("2d", "image", "tabular", "sequence")
+ALL_KINDS = tuple(DATA_KINDS)  # every data kind the app knows (2d, 1d, image, ...)
 
 # SmoothGrad (Captum's NoiseTunnel) can wrap any of the backpropagation methods.
 SMOOTHGRAD_PARAMS = (

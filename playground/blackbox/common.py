@@ -81,7 +81,12 @@ def with_arrays(data: Data, **arrays: np.ndarray) -> Data:
 
 
 def require_classify(data: Data, what: str) -> None:
-    """Refuse sequence (per-token) data with a message: these experiments classify inputs."""
+    """Refuse sequence (per-token) and regression data with a message: these experiments
+    classify inputs."""
+    if data.info.regression:
+        raise SpecError(f"{what} needs a classifier; {data.info.name} is a regression "
+                        "dataset (the model predicts a number, not a class). Choose the "
+                        "preset instead.")
     if data.info.task != "classify":
         raise SpecError(f"{what} needs a model that gives one label per input; "
                         f"{data.info.name} labels every token. Choose the preset instead.")

@@ -18,6 +18,7 @@ from playground.blackbox import runs
 from playground.blackbox.attention_vs_ig import deep_sequence_spec
 from playground.blackbox.calibration import overconfident_spec
 from playground.blackbox.runs import Source, preset_source, spec_source
+from playground.datasets import DATASETS
 from playground.layers import LAYERS
 from playground.params import Param
 from playground.spec import Spec
@@ -61,18 +62,41 @@ class Experiment:
     trains_fresh: bool = False  # trains new copies of the network, so no model is needed
     retrains: bool = False  # trains a copy even of the user's model (so epochs always count)
     requires: Callable[[Spec], str | None] | None = None  # why a spec cannot serve, or None
+    # Whether a regression model (one number out) can be examined. Every experiment so far
+    # measures classes: accuracy, class probabilities, a class left out or cued.
+    regression: bool = False
 
     def defaults(self) -> dict:
         return {p.name: p.default for p in self.params}
+
+    @property
+    def measures(self) -> str:
+        """What the experiment scores, for the message that refuses a regression model."""
+        return _MEASURES.get(self.name, "class predictions")
 
     def job_key(self, run: ExperimentRun) -> str:
         return f"{self.name}.{run.key}" if run.key else self.name
 
     def unfit(self, spec: Spec, kind: str) -> str | None:
         """Why the user's model (`spec`, data of `kind`) cannot be examined here, or None."""
+        if not self.regression and DATASETS[spec.dataset.name].regression:
+            return (f"this experiment only makes sense for a classifier (it measures "
+                    f"{self.measures}), and yours predicts a number (regression on "
+                    f"{spec.dataset.name}). Pick one of the classification models here")
         if kind not in self.kinds:
             return f"this experiment needs {' or '.join(self.kinds)} data; yours is {kind}"
         return self.requires(spec) if self.requires is not None else None
+
+
+_MEASURES = {
+    "interpretable": "accuracy against readable classifiers",
+    "sanity": "saliency maps of a class score",
+    "shortcut": "accuracy with and without a class's cue",
+    "robustness": "accuracy under attack and shift",
+    "calibration": "how well class probabilities match accuracy",
+    "bias": "per-class accuracy with a class under-represented",
+    "attention": "attention against attributions of a predicted token",
+}
 
 
 def _epochs(default: int) -> Param:

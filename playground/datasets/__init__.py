@@ -2,10 +2,13 @@
 
 # Importing a module registers its datasets; the order here is the order users see them in.
 # isort: off
-from playground.datasets import planar, images, tabular, sequence  # noqa: F401
+from playground.datasets import planar, regression, images, tabular, sequence  # noqa: F401
 # isort: on
 from playground.datasets.base import (
+    CLASSIFY,
     DATASETS,
+    REGRESS,
+    TOKENS,
     Data,
     DatasetInfo,
     DatasetKind,
@@ -15,5 +18,5 @@ from playground.datasets.base import (
     register,
 )
 
-__all__ = ["DATASETS", "Data", "DatasetInfo", "DatasetKind", "Raw", "dataset_info",
-           "make_data", "register"]
+__all__ = ["CLASSIFY", "DATASETS", "REGRESS", "TOKENS", "Data", "DatasetInfo", "DatasetKind",
+           "Raw", "dataset_info", "make_data", "register"]

@@ -1,5 +1,11 @@
 """The dataset registry's entry type, the seeded (stratified) split and the shared read-only
-cache."""
+cache.
+
+A dataset's task is declared once, on its registry entry: CLASSIFY (a class id per example,
+or per position for sequences) or REGRESS (one float32 number per example). Everything that
+differs between the two (the head, the loss, the scores, the views) reads it from there, via
+`DatasetInfo.task` / `DatasetInfo.regression`, never from the dataset's name.
+"""
 
 from __future__ import annotations
 
@@ -16,14 +22,19 @@ from playground.limits import current_limits
 from playground.params import Param
 from playground.registry import add_entry
 
+# The tasks a dataset can pose. A DatasetKind declares CLASSIFY or REGRESS; its split's
+# DatasetInfo says TOKENS instead of CLASSIFY when the labels are per position.
+CLASSIFY, TOKENS, REGRESS = "classify", "tokens", "regress"
+REGRESSION_BINS = 10  # a regression split is stratified by target decile
+
 
 @dataclass(frozen=True)
 class Raw:
     """What a loader returns: all examples before the split."""
 
     x: np.ndarray  # (N, *input_shape), float32 or int64 token ids
-    y: np.ndarray  # (N,) class ids, or (N, T) per-token class ids
-    class_names: tuple[str, ...]
+    y: np.ndarray  # (N,) class ids, (N, T) per-token class ids, or (N,) float32 targets
+    class_names: tuple[str, ...]  # () for regression
     feature_names: tuple[str, ...] = ()
     vocab: tuple[str, ...] = ()  # token names for sequence data; index = token id
 
@@ -40,6 +51,11 @@ class DatasetKind:
     # The attention pattern the task needs, which the attention page measures: "mirror"
     # (position t reads T−1−t); None when no one pattern is expected.
     attention_pattern: str | None = None
+    task: str = CLASSIFY  # CLASSIFY or REGRESS (a number per example)
+
+    @property
+    def regression(self) -> bool:
+        return self.task == REGRESS
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
@@ -52,13 +68,29 @@ class DatasetInfo:
     input_shape: tuple[int, ...]
     num_classes: int
     class_names: tuple[str, ...]
-    task: str  # "classify": one label per example; "tokens": one label per position
+    # "classify": one label per example; "tokens": one label per position; "regress": one
+    # number per example (num_classes is 0, class_names empty)
+    task: str
     feature_names: tuple[str, ...] = ()
     vocab: tuple[str, ...] = ()
 
     @property
     def tokens(self) -> bool:
         return DATA_KINDS[self.kind].tokens
+
+    @property
+    def regression(self) -> bool:
+        return self.task == REGRESS
+
+    @property
+    def outputs(self) -> int:
+        """Units of the automatic output head: one per class, or one number."""
+        return 1 if self.regression else self.num_classes
+
+    @property
+    def target_phrase(self) -> str:
+        """What the network predicts, for summaries: "3 classes" or "a number (regression)"."""
+        return "a number (regression)" if self.regression else f"{self.num_classes} classes"
 
 
 @dataclass(frozen=True)
@@ -80,6 +112,11 @@ DATASETS: dict[str, DatasetKind] = {}
 def register(kind: DatasetKind) -> DatasetKind:
     if kind.kind not in DATA_KINDS:
         raise ValueError(f"dataset {kind.name!r}: unknown data kind {kind.kind!r}")
+    if kind.task not in (CLASSIFY, REGRESS):
+        raise ValueError(f"dataset {kind.name!r}: task must be {CLASSIFY!r} or {REGRESS!r}")
+    if kind.regression and DATA_KINDS[kind.kind].regression_view is None:
+        raise ValueError(f"dataset {kind.name!r}: data kind {kind.kind!r} has no view of "
+                         "regression predictions (DataKind.regression_view)")
     return add_entry(DATASETS, kind.name, kind, "dataset")
 
 
@@ -112,7 +149,12 @@ def _make_data(name: str, params: tuple, test_fraction: float, seed: int) -> Dat
     if n - n_test < 1:
         raise SpecError(f"dataset {name}: test_fraction {test_fraction} leaves no training "
                         "examples. Lower test_fraction or add samples.")
-    if raw.y.ndim == 1:
+    if kind.regression:
+        if raw.y.shape != (n,) or raw.y.dtype != np.float32 or not np.isfinite(raw.y).all():
+            raise ValueError(f"dataset {name}: regression targets must be finite float32 "
+                             f"(N,), got {raw.y.dtype} {raw.y.shape}")
+        in_test = _stratified_test(_target_bins(raw.y[order]), test_fraction, n_test)
+    elif raw.y.ndim == 1:
         in_test = _stratified_test(raw.y[order], test_fraction, n_test)
     else:  # labels per position: no class to stratify by
         in_test = np.arange(n) < n_test
@@ -124,7 +166,7 @@ def _make_data(name: str, params: tuple, test_fraction: float, seed: int) -> Dat
         std = x_train.std(axis=0) + 1e-8
         x_train = ((x_train - mean) / std).astype(np.float32)
         x_test = ((x_test - mean) / std).astype(np.float32)
-    task = "tokens" if raw.y.ndim == 2 else "classify"
+    task = REGRESS if kind.regression else TOKENS if raw.y.ndim == 2 else CLASSIFY
     info = DatasetInfo(
         name=name,
         kind=kind.kind,
@@ -140,6 +182,13 @@ def _make_data(name: str, params: tuple, test_fraction: float, seed: int) -> Dat
     for a in arrays:
         a.setflags(write=False)
     return Data(info, *arrays, mean=mean, std=std)
+
+
+def _target_bins(y: np.ndarray, bins: int = REGRESSION_BINS) -> np.ndarray:
+    """Regression targets as their quantile bin (0..bins-1), so the stratified split puts
+    low, middle and high targets alike into the test set."""
+    ranks = np.argsort(np.argsort(y, kind="stable"), kind="stable")
+    return (ranks * bins // max(1, len(y))).astype(np.int64)
 
 
 def _stratified_test(y: np.ndarray, test_fraction: float, n_test: int) -> np.ndarray:

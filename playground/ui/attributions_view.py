@@ -34,6 +34,7 @@ from playground.datakinds import DATA_KINDS
 from playground.datasets import Data
 from playground.errors import SpecError
 from playground.inspection.plane import plane_grid
+from playground.metrics import predict_values
 from playground.runner import ModelKey
 from playground.shapes import ShapeReport
 from playground.ui.inputs import ChosenInput
@@ -148,7 +149,16 @@ def choose_request(model: nn.Module, data: Data, report: ShapeReport, chosen: Ch
 
 def choose_target(model: nn.Module, data: Data, chosen: ChosenInput,
                   position: int | None) -> int:
-    """Predicted, true or any class; returns the class the attributions explain."""
+    """Predicted, true or any class; returns the class the attributions explain. A
+    regression model has one output, the predicted number: that is always the target."""
+    if data.info.regression:
+        value = float(predict_values(model, as_batch(chosen))[0])
+        true = (f"; the true target is **{chosen.target:.3f}**" if chosen.target is not None
+                else "")
+        st.caption(f"Input: {md(chosen.description)}. The model predicts **{value:.3f}**"
+                   f"{true}. Explaining the predicted number (the head's one output): how "
+                   "much each input feature raised or lowered it.")
+        return 0
     pred, probs = predict(readout(model, position), as_batch(chosen))
     true = chosen.label
     if position is not None and chosen.index is not None:
@@ -202,7 +212,8 @@ def show_one(model: nn.Module, model_key: ModelKey, data: Data, chosen: ChosenIn
         st.error(md(exc))
         return None
     info = data.info
-    title = f"{METHODS[req.method].title} towards “{_class_name(data, req.target)}”"
+    title = (f"{METHODS[req.method].title} of the predicted number" if info.regression else
+             f"{METHODS[req.method].title} towards “{_class_name(data, req.target)}”")
     form = DATA_KINDS[info.kind].input_form
     if form == "image":
         fig = viz.image_overlay(chosen.x.mean(0), a.sum(0), title)
@@ -212,8 +223,9 @@ def show_one(model: nn.Module, model_key: ModelKey, data: Data, chosen: ChosenIn
     else:
         fig = viz.feature_bars(a, _feature_names(data), title)
     st.plotly_chart(fig, key="attr_one")
-    st.caption("Orange pushes the model towards the class, blue away from it; white is no "
-               "effect. " + ("Saliency shows sizes only while 'absolute' is on."
+    st.caption(("Orange raises the predicted number, blue lowers it" if info.regression else
+                "Orange pushes the model towards the class, blue away from it")
+               + "; white is no effect. " + ("Saliency shows sizes only while 'absolute' is on."
                              if req.method == "saliency" else ""))
     if req.method == "integrated_gradients":
         show_completeness(model, x, req, mean)
@@ -236,8 +248,8 @@ def show_completeness(model: nn.Module, x: torch.Tensor, req: Request,
     cols[2].metric("Convergence delta", f"{c.delta:.2e}",
                    help="Captum's gap between the two; more steps shrink it.")
     st.caption(f"Completeness check with {c.n_steps} steps (without SmoothGrad): the "
-               "attributions share out exactly the change in the class score between the "
-               "baseline and the input.")
+               "attributions share out exactly the change in the explained output (a class "
+               "score, or the predicted number) between the baseline and the input.")
 
 
 def _feature_names(data: Data) -> list[str]:
@@ -303,9 +315,14 @@ def show_dataset(model: nn.Module, model_key: ModelKey, data: Data, req: Request
     """Tabular: which features the model relies on across the test split."""
     n = min(DATASET_ROWS, len(data.x_test))
     x = torch.from_numpy(np.array(data.x_test[:n]))
-    pred, _ = predict(model, x)
-    st.caption(f"Mean |attribution| over {n} test rows, each explained for its predicted "
-               f"class, with {METHODS[req.method].title} and the settings above.")
+    if data.info.regression:  # one output: every row explains the predicted number
+        pred = np.zeros(n, np.int64)
+        what = "its predicted number"
+    else:
+        pred, _ = predict(model, x)
+        what = "its predicted class"
+    st.caption(f"Mean |attribution| over {n} test rows, each explained for {what}, "
+               f"with {METHODS[req.method].title} and the settings above.")
 
     def compute():
         bar, tick = _progress_bar("Explaining the test rows…")
@@ -344,9 +361,11 @@ def show_plane(model: nn.Module, model_key: ModelKey, data: Data, chosen: Chosen
     r = grid.resolution
     st.plotly_chart(viz.plane_field(grid.xs, grid.ys, field.reshape(r, r, 2),
                                     points=np.asarray(data.x_test),
-                                    labels=np.asarray(data.y_test),
+                                    labels=None if data.info.regression
+                                    else np.asarray(data.y_test),
                                     marker=(float(chosen.x[0]), float(chosen.x[1]))),
                     key="attr_plane")
-    st.caption(f"Attributions towards “{_shown_class(data, req.target)}” at every point "
-               "of the plane (× marks the chosen point). Where a panel is white that "
-               "coordinate does not matter there.")
+    towards = ("of the predicted number" if data.info.regression else
+               f"towards “{_shown_class(data, req.target)}”")
+    st.caption(f"Attributions {towards} at every point of the plane (× marks the chosen "
+               "point). Where a panel is white that coordinate does not matter there.")

@@ -22,7 +22,7 @@ from playground.spec import DATASET_FIELDS, DatasetSpec, Spec
 from playground.ui.state import set_spec
 from playground.ui.text import md
 from playground.ui.widgets import param_form
-from playground.viz.data import image_grid, pick_examples, scatter_2d
+from playground.viz.data import curve_points, image_grid, pick_examples, scatter_2d, scatter_targets
 from playground.viz.tables import sequence_frame, tabular_frame
 
 _SEEN, _GEN = "build.dataset_seen", "build.dataset_gen"
@@ -84,7 +84,15 @@ def _apply(spec: Spec, name: str, params: dict[str, Any], fields: dict[str, Any]
 def _scatter(data: Data) -> go.Figure:
     info = data.info
     names = DATA_KINDS[info.kind].feature_names(info.input_shape[0], info.feature_names)
+    if info.regression:
+        return scatter_targets(data.x_train, data.y_train, names)
     return scatter_2d(data.x_train, data.y_train, info.class_names, names)
+
+
+def _curve(data: Data) -> go.Figure:
+    info = data.info
+    names = DATA_KINDS[info.kind].feature_names(info.input_shape[0], info.feature_names)
+    return curve_points(data.x_train, data.y_train, names[0])
 
 
 def _images(data: Data) -> go.Figure:
@@ -108,7 +116,8 @@ def _table(data: Data) -> pd.DataFrame:
 
 # DataKind.preview -> what draws it; a table preview also says what its cells hold.
 PREVIEWS: dict[str, Callable[[Data], go.Figure | pd.DataFrame]] = {
-    "scatter": _scatter, "images": _images, "tokens": _tokens, "table": _table}
+    "scatter": _scatter, "curve": _curve, "images": _images, "tokens": _tokens,
+    "table": _table}
 _TABLE_CAPTIONS = {"tokens": "inputs and targets as tokens",
                    "table": "measurements before standardisation"}
 
@@ -133,9 +142,14 @@ def render_dataset_preview(spec: Spec) -> None:
         st.error(md(exc))
         return
     info = data.info
-    names = ", ".join(info.class_names[:10]) + (" …" if info.num_classes > 10 else "")
+    if info.regression:
+        target = (f"target: a number from {float(data.y_train.min()):.2f} to "
+                  f"{float(data.y_train.max()):.2f} (regression; loss {spec.train.loss})")
+    else:
+        names = ", ".join(info.class_names[:10]) + (" …" if info.num_classes > 10 else "")
+        target = f"{info.num_classes} classes: {names}"
     st.caption(f"{len(data.x_train):,} training and {len(data.x_test):,} test examples · "
-               f"input {format_shape(info.input_shape)} · {info.num_classes} classes: {names}")
+               f"input {format_shape(info.input_shape)} · {target}")
     if isinstance(preview, go.Figure):
         st.plotly_chart(preview, key="dataset_preview", config={"displayModeBar": False})
     else:

@@ -12,6 +12,7 @@ from it when they appear; a value that no longer fits the data is reset with a c
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from playground.datasets import Data
 from playground.errors import SpecError
 from playground.inspection.activations import predict_classes
 from playground.inspection.input_images import image_to_input, is_blank
+from playground.metrics import predict_values
 from playground.runner import ModelKey
 from playground.ui.state import derived
 from playground.ui.text import md
@@ -35,9 +37,11 @@ from playground.ui.text import md
 TEST = "Test sample"
 BY_CLASS = "By class"
 WRONG = "Misclassified"
+WORST = "Largest errors"  # regression's "misclassified": the test samples predicted worst
 POINT = "Point on the plane"
 DRAW = "Drawing"
 UPLOAD = "Uploaded image"
+WORST_SHOWN = 20  # test samples listed by "Largest errors"
 CANVAS_PX = 192  # on-screen canvas size; the drawing is averaged down to the dataset's size
 _CHOICE = "chosen_input"  # a plain session_state entry, so it outlives every page's widgets
 _ABSENT = object()
@@ -48,7 +52,7 @@ class ChosenInput:
     """One example to inspect.
 
     x: (*input_shape,) float32, exactly what the model receives (tabular rows standardised).
-    label: the true class when known (test samples), else None.
+    label: the true class when known (test samples), else None (always for regression).
     description: a short phrase for captions, e.g. "test sample 12 (class circle)".
     index: the test-split index when the input is a test sample, else None.
     """
@@ -57,6 +61,7 @@ class ChosenInput:
     label: int | None
     description: str
     index: int | None = None
+    target: float | None = None  # regression: the true number when known (test samples)
 
 
 @dataclass(frozen=True)
@@ -116,9 +121,15 @@ _MODES = {TEST_SPLIT: (TEST, BY_CLASS, WRONG), PICK_POINT: (POINT,), DRAWING: (D
           PICK_UPLOAD: (UPLOAD,), TYPED: ()}
 
 
-def input_modes(kind: str) -> list[str]:
-    """Which ways of choosing an input a dataset kind offers, from its registry entry."""
-    return [mode for picker in DATA_KINDS[kind].input_pickers for mode in _MODES[picker]]
+_REGRESSION_MODES = {TEST_SPLIT: (TEST, WORST)}  # no classes to choose by
+
+
+def input_modes(kind: str, regression: bool = False) -> list[str]:
+    """Which ways of choosing an input a dataset kind offers, from its registry entry (a
+    regression dataset has no classes to pick by, but errors to rank)."""
+    modes = _REGRESSION_MODES if regression else {}
+    return [mode for picker in DATA_KINDS[kind].input_pickers
+            for mode in modes.get(picker, _MODES[picker])]
 
 
 def _class_name(data: Data, label: int) -> str:
@@ -128,6 +139,9 @@ def _class_name(data: Data, label: int) -> str:
 
 def _test_input(data: Data, index: int, prefix: str = "test sample") -> ChosenInput:
     y = data.y_test[index]
+    if data.info.regression:
+        return ChosenInput(np.array(data.x_test[index]), None,
+                           f"{prefix} {index} (target {float(y):.3f})", index, float(y))
     label = int(y) if np.ndim(y) == 0 else None
     what = f": {_class_name(data, label)}" if label is not None else ""
     return ChosenInput(np.array(data.x_test[index]), label,  # token ids stay integers
@@ -201,6 +215,30 @@ def _pick_wrong(data: Data, model: nn.Module | None, p: _Picker,
                        f", predicted {_class_name(data, int(preds[index]))}", chosen.index)
 
 
+def _pick_worst(data: Data, model: nn.Module | None, p: _Picker,
+                model_key: ModelKey | None, noun: str) -> ChosenInput:
+    """Regression: the test samples whose prediction is furthest from the target."""
+    if model is None:
+        st.caption("No model to ask: showing the first sample.")
+        return _test_input(data, 0, noun)
+
+    def errors() -> np.ndarray:
+        return np.abs(predict_values(model, data.x_test) - np.asarray(data.y_test))
+
+    err = errors() if model_key is None else derived("test_errors", model_key, errors, keep=1)
+    worst = [int(i) for i in np.argsort(-err, kind="stable")[:WORST_SHOWN]]
+    key = p.restore("worst", worst[0], lambda i: i in worst,
+                    lambda i: f"{noun.capitalize()} {i} is no longer among the worst "
+                              "predicted; showing the worst.")
+    index = int(p.keep("worst", st.selectbox(
+        f"The {len(worst)} test {noun}s predicted worst", worst, key=key,
+        format_func=lambda i: (f"#{i}: target {float(data.y_test[i]):.3f}, off by "
+                               f"{float(err[i]):.3f}"))))
+    chosen = _test_input(data, index, noun)
+    return dataclasses.replace(chosen, description=chosen.description +
+                               f", off by {float(err[index]):.3f}")
+
+
 def _coordinate(p: _Picker, column, name: str, lo: float, hi: float) -> float:
     """One coordinate slider over the training data's range."""
     default = 0.0 if lo < 0 < hi else lo
@@ -212,11 +250,15 @@ def _coordinate(p: _Picker, column, name: str, lo: float, hi: float) -> float:
 
 
 def _pick_point(data: Data, p: _Picker) -> ChosenInput:
+    """One slider per axis of the kind: x and y on the plane, x on a line."""
     lo, hi = data.x_train.min(axis=0), data.x_train.max(axis=0)
-    cols = st.columns(2)
-    x = _coordinate(p, cols[0], "x", float(lo[0]), float(hi[0]))
-    y = _coordinate(p, cols[1], "y", float(lo[1]), float(hi[1]))
-    return ChosenInput(np.array([x, y], np.float32), None, f"the point ({x:.2f}, {y:.2f})")
+    names = DATA_KINDS[data.info.kind].feature_names(len(lo))
+    cols = st.columns(max(2, len(names)))
+    values = [_coordinate(p, cols[i], name, float(lo[i]), float(hi[i]))
+              for i, name in enumerate(names)]
+    where = (f"the point ({', '.join(f'{v:.2f}' for v in values)})" if len(values) > 1
+             else f"{names[0]} = {values[0]:.2f}")
+    return ChosenInput(np.array(values, np.float32), None, where)
 
 
 def _preview(x: np.ndarray) -> None:
@@ -352,6 +394,8 @@ def _pick(data: Data, model: nn.Module | None, p: _Picker, mode: str,
         return _pick_by_class(data, p, noun)
     if mode == WRONG:
         return _pick_wrong(data, model, p, model_key, noun)
+    if mode == WORST:
+        return _pick_worst(data, model, p, model_key, noun)
     if mode == POINT:
         return _pick_point(data, p)
     if mode == DRAW:
@@ -379,7 +423,7 @@ def choose_input(data: Data, model: nn.Module | None, key: str,
     # another dataset gets fresh widgets (other ranges), restored from the same choice
     p = _Picker(choice, f"{key}_{data.info.name}", [reset] if reset else [])
     noun = kind.noun
-    modes = input_modes(kind.name)
+    modes = input_modes(kind.name, data.info.regression)
     labels = {TEST: f"Test {noun}"}
     mode_key = p.restore("mode", modes[0], lambda m: m in modes, str)
     mode = p.keep("mode", st.radio("Input", modes, horizontal=True, key=mode_key,

@@ -195,22 +195,26 @@ def _head_card(report: ShapeReport, n: int) -> None:
         shape = f" → `{format_shape(head.output_shape)}`" if head else ""
         st.markdown(f"**Output head** :gray[added automatically]{shape}",
                     help="A linear layer with one output per class; the loss turns its "
-                         "outputs into class probabilities.")
+                         "outputs into class probabilities." if not info.regression else
+                    "A linear layer with one output: the predicted number, compared with "
+                    "the target by the loss (mse or huber).")
+        units = ("1 unit (the predicted number)" if info.regression
+                 else f"{info.num_classes} units (one per class)")
         if head is not None:
-            st.caption(f"linear, {info.num_classes} units (one per class) · "
-                       f"{head.parameters:,} parameters")
+            st.caption(f"linear, {units} · {head.parameters:,} parameters")
         elif report.error_index == n:
             st.error(f"✗ {md(report.error)}", icon=":material/error:")
             _fix_button(report, "fix.head")
         else:
-            st.caption(f"linear, {info.num_classes} units — not reached yet.")
+            st.caption(f"linear, {units} — not reached yet.")
 
 
 def render_layer_cards(spec: Spec, report: ShapeReport) -> None:
     """One card per layer plus the head; a parameter edit updates the spec and reruns."""
     ids = layer_ids(spec)
     if not spec.layers:
-        st.info("No hidden layers: the output head alone is a linear classifier. Add a "
+        st.info("No hidden layers: the output head alone is a linear "
+                f"{'regression' if report.info.regression else 'classifier'}. Add a "
                 "layer below.")
     edited = [_card(i, lid, layer, len(ids), report)
               for i, (lid, layer) in enumerate(zip(ids, spec.layers, strict=True))]

@@ -14,7 +14,8 @@ from playground.ui.state import get_spec, switch_page
 from playground.ui.text import md
 
 BUILD_PAGE = "views/build.py"
-_KIND_ICONS = {"2d": ":material/scatter_plot:", "image": ":material/image:",
+_KIND_ICONS = {"2d": ":material/scatter_plot:", "1d": ":material/show_chart:",
+               "image": ":material/image:",
                "tabular": ":material/table_chart:", "sequence": ":material/text_fields:"}
 
 

@@ -29,13 +29,15 @@ def layer_label(layer: dict[str, Any]) -> str:
 
 
 def layers_summary(spec: Spec, num_classes: int | None) -> str:
-    """The layer stack on one line, ending with the automatic head."""
+    """The layer stack on one line, ending with the automatic head (its units: one per
+    class, or 1 for regression)."""
     head = f"head({num_classes})" if num_classes else "head"
     return " → ".join([*(layer_label(layer) for layer in spec.layers), head])
 
 
 def training_summary(snap: Any) -> str:
-    """One line from a runner Snapshot: state, epoch and the latest test accuracy."""
+    """One line from a runner Snapshot: state, epoch and the latest test accuracy (regression:
+    test RMSE and R²)."""
     if snap.diverged:
         state = "diverged"
     elif snap.running:
@@ -47,8 +49,11 @@ def training_summary(snap: Any) -> str:
     else:
         return "untrained"
     line = f"{state}, epoch {snap.epoch}/{snap.epochs_budget}"
-    if snap.epochs and "test_accuracy" in snap.epochs[-1]:
-        line += f", test accuracy {snap.epochs[-1]['test_accuracy']:.0%}"
+    last = snap.epochs[-1] if snap.epochs else {}
+    if "test_r2" in last:
+        line += f", test RMSE {last['test_rmse']:.3g}, R² {last['test_r2']:.2f}"
+    elif "test_accuracy" in last:
+        line += f", test accuracy {last['test_accuracy']:.0%}"
     return line
 
 
@@ -80,8 +85,8 @@ def render_sidebar() -> None:
             st.caption(f":orange[{md(exc)}]")
             return
         info = report.info
-        st.caption(f"Dataset: **{md(spec.dataset.name)}** ({kind}, {info.num_classes} classes)")
-        st.caption(f"Layers: {md(layers_summary(spec, info.num_classes))}")
+        st.caption(f"Dataset: **{md(spec.dataset.name)}** ({kind}, {info.target_phrase})")
+        st.caption(f"Layers: {md(layers_summary(spec, info.outputs))}")
         if report.ok:
             st.caption(f"Parameters: **{report.total_parameters:,}**")
             _training_line(peek_runner())  # never builds a model just to say "untrained"

@@ -11,11 +11,12 @@ from typing import Any
 
 import streamlit as st
 
+from playground.datasets import DATASETS
 from playground.devices import available_devices
 from playground.errors import SpecError
 from playground.runner import Runner, Snapshot
 from playground.session import Change
-from playground.spec import TRAIN_PARAMS, Spec
+from playground.spec import TRAIN_PARAMS, Spec, losses_for
 from playground.ui.state import reset_runner, set_spec
 from playground.ui.text import md
 from playground.ui.widgets import TYPED_SUFFIX, param_input
@@ -47,11 +48,16 @@ def render_settings(spec: Spec) -> None:
         for p in TRAIN_PARAMS:
             show_value(p.name, values[p.name])
     unavailable = tuple(d for d, ok in available_devices().items() if not ok)
+    # Only the losses that train this dataset's task (classes or numbers) are offered; the
+    # dataset picker switches the loss when the task changes.
+    fitting = {"loss": losses_for(DATASETS[spec.dataset.name].task)}
     chosen = {}
     cols = st.columns(5)
     for i, p in enumerate(TRAIN_PARAMS):
         tail = (" Applies live, without new weights." if p.live else
                 " Changing it starts again from new weights.")
+        if p.name in fitting:
+            p = dataclasses.replace(p, choices=fitting[p.name])
         with cols[i % 5]:
             chosen[p.name] = param_input(
                 dataclasses.replace(p, help=p.help + tail), values[p.name], key=_key(p.name),

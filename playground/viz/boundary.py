@@ -1,8 +1,10 @@
-"""The decision boundary of a 2D classifier, drawn as TensorFlow Playground draws it.
+"""The decision boundary of a 2D classifier, and the predicted surface of a 2D regression
+model, drawn as TensorFlow Playground draws them.
 
 The background is the predicted class over the plane, its colour stronger where the model is
-more confident; training points are circles with a white outline, test points diamonds with
-a dark outline, both coloured by their true class.
+more confident (regression: the predicted number, on a blue–white–orange scale); training
+points are circles with a white outline, test points diamonds with a dark outline, both
+coloured by their true class (regression: by their target, on the same scale).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.viz.figure import make_figure, title
-from playground.viz.palette import class_color
+from playground.viz.palette import DIVERGING, class_color
 
 MAX_SCATTER = 1500  # points per split drawn; more only slows every redraw
 _LIGHT, _STRONG = 0.06, 0.4  # background opacity at chance and at full confidence
@@ -95,6 +97,57 @@ def decision_boundary(xs: np.ndarray, ys: np.ndarray, probs: np.ndarray,
         "title": title("Decision boundary (colour: predicted class; strength: confidence)"),
         "height": height, "margin": {"l": 40, "r": 10, "t": 36, "b": 40},
         "legend": {"orientation": "h", "y": -0.22, "x": 0}, "uirevision": "boundary",
+        "plot_bgcolor": "white",
+        "xaxis": {"title": {"text": "x₁"}, "range": [float(xs[0]), float(xs[-1])],
+                  "showgrid": False, "constrain": "domain"},
+        "yaxis": {"title": {"text": "x₂"}, "range": [float(ys[0]), float(ys[-1])],
+                  "showgrid": False, "scaleanchor": "x", "scaleratio": 1},
+    }
+    return make_figure(traces, layout)
+
+
+def target_range(*targets: np.ndarray) -> tuple[float, float]:
+    """The colour range of a regression view: the targets' span (never empty), so the
+    background and the points share one scale and a prediction past the data saturates."""
+    values = np.concatenate([np.asarray(t, dtype=np.float64).ravel() for t in targets])
+    lo, hi = (float(values.min()), float(values.max())) if values.size else (-1.0, 1.0)
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1.0, hi + 1.0
+    return lo, hi
+
+
+def prediction_surface(xs: np.ndarray, ys: np.ndarray, values: np.ndarray,
+                       x_train: np.ndarray, y_train: np.ndarray,
+                       x_test: np.ndarray, y_test: np.ndarray,
+                       height: int = 420, title_text: str | None = None) -> go.Figure:
+    """Heatmap of a regression model's predicted number over the plane, with the points.
+
+    Args:
+        xs, ys: (R,) grid coordinates; values[i, j] is the prediction at (xs[j], ys[i]).
+        values: (R, R) predicted numbers (or (R, R, 1)).
+        x_train, x_test: (N, 2) points; y_train, y_test: (N,) float targets.
+    """
+    z = np.asarray(values, dtype=np.float32).reshape(len(ys), len(xs))
+    lo, hi = target_range(y_train, y_test)
+    scale = {"colorscale": DIVERGING, "cmin": lo, "cmax": hi}
+    traces: list[dict] = [{
+        "type": "heatmap", "x": xs, "y": ys, "z": z, "zmin": lo, "zmax": hi,
+        "colorscale": DIVERGING, "opacity": 0.85, "name": "prediction",
+        "colorbar": {"title": {"text": "value"}, "thickness": 12, "len": 0.8},
+        "hovertemplate": "x=%{x:.2f}, y=%{y:.2f}<br>predicted %{z:.3f}<extra></extra>"}]
+    for split, x, y, symbol, outline in (("train", x_train, y_train, "circle", "white"),
+                                         ("test", x_test, y_test, "diamond", "#222222")):
+        x, y = _thin(np.asarray(x), np.asarray(y, dtype=np.float32), MAX_SCATTER)
+        traces.append({
+            "type": "scatter", "x": x[:, 0], "y": x[:, 1], "mode": "markers",
+            "name": f"{split} points (colour: target)", "customdata": y,
+            "marker": {**scale, "color": y, "symbol": symbol, "size": 8,
+                       "line": {"color": outline, "width": 1.5 if split == "train" else 1.0}},
+            "hovertemplate": f"{split}: target %{{customdata:.3f}}<extra></extra>"})
+    layout = {
+        "title": title(title_text or "Predicted value over the plane (points: their targets)"),
+        "height": height, "margin": {"l": 40, "r": 10, "t": 36, "b": 40},
+        "legend": {"orientation": "h", "y": -0.22, "x": 0}, "uirevision": "surface",
         "plot_bgcolor": "white",
         "xaxis": {"title": {"text": "x₁"}, "range": [float(xs[0]), float(xs[-1])],
                   "showgrid": False, "constrain": "domain"},

@@ -1,4 +1,5 @@
-"""Loss and accuracy curves, train and test, against steps or epochs.
+"""Loss and accuracy curves (regression: R² and RMSE), train and test, against steps or
+epochs.
 
 Long runs have one loss value per batch; `downsample` averages them into at most a few
 hundred points so each live redraw stays small.
@@ -17,6 +18,9 @@ from playground.viz.palette import NEUTRAL, OKABE_ITO
 TRAIN_COLOR = OKABE_ITO[0]
 TEST_COLOR = OKABE_ITO[1]
 MAX_POINTS = 400  # per-batch points drawn; enough to see noise, small enough to redraw live
+LOSS_LABELS = {"cross_entropy": "cross-entropy loss", "mse": "mean squared error",
+               "huber": "Huber loss"}
+R2_FLOOR = -1.0  # the R² axis starts no lower: early epochs far below 0 would flatten the rest
 
 
 def downsample(values: Sequence[float], max_points: int = MAX_POINTS) -> tuple[np.ndarray,
@@ -71,7 +75,8 @@ def _epoch_traces(epochs: Sequence[dict[str, float]], x_axis: str,
 
 def loss_curve(step_loss: Sequence[float], epochs: Sequence[dict[str, float]],
                x_axis: str = "step", steps_per_epoch: int = 1,
-               max_points: int = MAX_POINTS, height: int = 300) -> go.Figure:
+               max_points: int = MAX_POINTS, height: int = 300,
+               loss: str = "cross_entropy") -> go.Figure:
     """Per-batch training loss (thin, averaged when long) and per-epoch train and test loss.
 
     Args:
@@ -79,6 +84,7 @@ def loss_curve(step_loss: Sequence[float], epochs: Sequence[dict[str, float]],
         epochs: the trainer's epoch records (epoch, step, train_loss, test_loss, ...).
         x_axis: "step" or "epoch" (per-batch points sit at fractional epochs).
         steps_per_epoch: batches per epoch, to place batches on the epoch axis.
+        loss: the spec's train.loss, which names the y axis.
     """
     scale, x_title = _scale(x_axis, steps_per_epoch)
     xs, ys = downsample(step_loss, max_points)
@@ -87,7 +93,7 @@ def loss_curve(step_loss: Sequence[float], epochs: Sequence[dict[str, float]],
                "line": {"color": NEUTRAL, "width": 1}}]
     traces += _epoch_traces(epochs, x_axis, (("train_loss", "train loss (epoch)"),
                                              ("test_loss", "test loss (epoch)")))
-    return make_figure(traces, _layout("Loss", x_title, "cross-entropy loss", height))
+    return make_figure(traces, _layout("Loss", x_title, LOSS_LABELS.get(loss, loss), height))
 
 
 def accuracy_curve(epochs: Sequence[dict[str, float]], x_axis: str = "step",
@@ -98,4 +104,29 @@ def accuracy_curve(epochs: Sequence[dict[str, float]], x_axis: str = "step",
                                             ("test_accuracy", "test accuracy")))
     layout = _layout("Accuracy", x_title, "accuracy", height)
     layout["yaxis"] |= {"range": [0, 1.02], "tickformat": ".0%"}
+    return make_figure(traces, layout)
+
+
+def r2_curve(epochs: Sequence[dict[str, float]], x_axis: str = "step",
+             height: int = 260) -> go.Figure:
+    """Regression: train and test R² after each epoch (train: running over the epoch). 1 is
+    perfect, 0 is no better than predicting the mean target; the axis stops at R2_FLOOR."""
+    _, x_title = _scale(x_axis, 1)
+    traces = _epoch_traces(epochs, x_axis, (("train_r2", "train R²"), ("test_r2", "test R²")))
+    values = [e[k] for e in epochs for k in ("train_r2", "test_r2") if e.get(k) is not None]
+    low = max(R2_FLOOR, min([0.0, *values]))
+    layout = _layout("R² (1 = perfect, 0 = predicting the mean)", x_title, "R²", height)
+    layout["yaxis"] |= {"range": [low - 0.02, 1.02]}
+    return make_figure(traces, layout)
+
+
+def rmse_curve(epochs: Sequence[dict[str, float]], x_axis: str = "step",
+               height: int = 260) -> go.Figure:
+    """Regression: train and test root mean squared error after each epoch, in the target's
+    units (0 is perfect)."""
+    _, x_title = _scale(x_axis, 1)
+    traces = _epoch_traces(epochs, x_axis, (("train_rmse", "train RMSE"),
+                                            ("test_rmse", "test RMSE")))
+    layout = _layout("RMSE (in target units)", x_title, "RMSE", height)
+    layout["yaxis"] |= {"rangemode": "tozero"}
     return make_figure(traces, layout)

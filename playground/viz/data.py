@@ -1,4 +1,5 @@
-"""Dataset previews: 2D points coloured by class and a labelled grid of images.
+"""Dataset previews: 2D points coloured by class (regression: by target), a 1D curve's
+points and a labelled grid of images.
 
 Pure functions (arrays in, plotly Figure out), shared by the build page and any page that
 shows examples.
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.viz.palette import CORRECT, WRONG, class_color
+from playground.viz.palette import CORRECT, DIVERGING, OKABE_ITO, WRONG, class_color
 
 # Ink dark on white, as digits are drawn on paper; grey carries no hue to confuse.
 PIXEL_SCALE = [[0.0, "#FFFFFF"], [1.0, "#000000"]]
@@ -43,6 +44,54 @@ def scatter_2d(x: np.ndarray, y: np.ndarray, class_names: Sequence[str],
         legend=dict(title="class"), plot_bgcolor="white",
         xaxis=dict(title=names[0], gridcolor="#EEEEEE", zeroline=False),
         yaxis=dict(title=names[1], gridcolor="#EEEEEE", zeroline=False, scaleanchor="x"),
+    )
+    return fig
+
+
+def scatter_targets(x: np.ndarray, y: np.ndarray, feature_names: Sequence[str] = ("x", "y"),
+                    title: str | None = None, marker_size: int = 6) -> go.Figure:
+    """2D regression data: the points coloured by their target on a diverging scale.
+
+    Args:
+        x: (N, 2) points.
+        y: (N,) float targets.
+    """
+    y = np.asarray(y, dtype=np.float32)
+    names = list(feature_names) if len(feature_names) == 2 else ["x", "y"]
+    fig = go.Figure(go.Scattergl(
+        x=x[:, 0], y=x[:, 1], mode="markers", name="target", customdata=y,
+        marker=dict(color=y, colorscale=DIVERGING, size=marker_size, opacity=0.9,
+                    line=dict(color="#555555", width=0.5),
+                    colorbar=dict(title="target", thickness=12)),
+        hovertemplate="target %{customdata:.3f}<extra></extra>"))
+    fig.update_layout(
+        title=title, height=380, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        plot_bgcolor="white",
+        xaxis=dict(title=names[0], gridcolor="#EEEEEE", zeroline=False),
+        yaxis=dict(title=names[1], gridcolor="#EEEEEE", zeroline=False, scaleanchor="x"),
+    )
+    return fig
+
+
+def curve_points(x: np.ndarray, y: np.ndarray, feature: str = "x",
+                 title: str | None = None) -> go.Figure:
+    """1D data: each example's target against its one input.
+
+    Args:
+        x: (N, 1) or (N,) inputs.
+        y: (N,) float targets.
+    """
+    x = np.asarray(x, dtype=np.float32).reshape(len(x), -1)[:, 0]
+    fig = go.Figure(go.Scattergl(
+        x=x, y=np.asarray(y, dtype=np.float32), mode="markers", name="training examples",
+        marker=dict(color=OKABE_ITO[0], size=6, opacity=0.8,
+                    line=dict(color="white", width=0.5)),
+        hovertemplate=f"{feature}=%{{x:.3f}}, target %{{y:.3f}}<extra></extra>"))
+    fig.update_layout(
+        title=title, height=340, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        plot_bgcolor="white",
+        xaxis=dict(title=feature, gridcolor="#EEEEEE", zeroline=False),
+        yaxis=dict(title="target", gridcolor="#EEEEEE"),
     )
     return fig
 

@@ -1,5 +1,6 @@
 """What the model predicts on test examples: an image grid marked right or wrong, a confusion
-matrix, and a table of token sequences with the wrong tokens marked.
+matrix, a table of token sequences with the wrong tokens marked, and for a regression on one
+input the predicted curve through the points.
 
 Right and wrong are shown by colour and by a symbol (✓ / ✗), so they read without colour.
 """
@@ -12,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.viz.figure import make_figure, title
-from playground.viz.palette import CORRECT, SEQUENTIAL, WRONG
+from playground.viz.palette import CORRECT, OKABE_ITO, SEQUENTIAL, WRONG
 
 
 def _name(names: Sequence[str], i: int) -> str:
@@ -152,3 +153,43 @@ def sequence_table(inputs: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray,
               "height": height or 80 + 28 * len(col_ok),
               "margin": {"l": 10, "r": 10, "t": 36, "b": 10}}
     return make_figure([table], layout)
+
+
+MAX_POINTS = 1500  # points per split drawn
+
+
+def predicted_curve(xs: np.ndarray, predicted: np.ndarray, x_train: np.ndarray,
+                    y_train: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
+                    feature: str = "x", height: int = 420,
+                    title_text: str = "Predicted curve (line) through the data (points)"
+                    ) -> go.Figure:
+    """A regression on one input: the model's prediction along x as a line, with the
+    training points (circles) and test points (diamonds) at their targets.
+
+    Args:
+        xs: (R,) increasing x values; predicted: (R,) the model's output at each.
+        x_train, x_test: (N, 1) or (N,) inputs; y_train, y_test: (N,) targets.
+    """
+    traces: list[dict] = []
+    for split, x, y, symbol, color in (("train", x_train, y_train, "circle", OKABE_ITO[0]),
+                                       ("test", x_test, y_test, "diamond", OKABE_ITO[1])):
+        x = np.asarray(x, dtype=np.float32).reshape(len(x), -1)[:MAX_POINTS, 0]
+        traces.append({
+            "type": "scatter", "x": x, "y": np.asarray(y, dtype=np.float32)[:MAX_POINTS],
+            "mode": "markers", "name": f"{split} points",
+            "marker": {"color": color, "symbol": symbol, "size": 7, "opacity": 0.75,
+                       "line": {"color": "white" if split == "train" else "#222222",
+                                "width": 1}},
+            "hovertemplate": f"{split}: {feature}=%{{x:.3f}}, target %{{y:.3f}}"
+                             "<extra></extra>"})
+    traces.append({
+        "type": "scatter", "x": np.asarray(xs, dtype=np.float32),
+        "y": np.asarray(predicted, dtype=np.float32).ravel(), "mode": "lines",
+        "name": "prediction", "line": {"color": "#000000", "width": 3},
+        "hovertemplate": f"{feature}=%{{x:.3f}}: predicted %{{y:.3f}}<extra></extra>"})
+    layout = {"title": title(title_text), "height": height, "uirevision": "curve",
+              "margin": {"l": 50, "r": 10, "t": 36, "b": 40}, "plot_bgcolor": "white",
+              "legend": {"orientation": "h", "y": -0.22, "x": 0},
+              "xaxis": {"title": {"text": feature}, "gridcolor": "#EEEEEE", "zeroline": False},
+              "yaxis": {"title": {"text": "target"}, "gridcolor": "#EEEEEE"}}
+    return make_figure(traces, layout)

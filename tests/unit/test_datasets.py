@@ -26,6 +26,11 @@ def test_shapes_classes_and_split(name):
     assert data.x_test.shape == (n_test, *info.input_shape)
     assert len(data.y_train) == n_train and len(data.y_test) == n_test
     assert n_test == round((n_train + n_test) * 0.2)
+    if info.regression:  # one float32 number per example (tests/unit/test_regression_core.py)
+        assert data.y_train.dtype == np.float32 and data.y_train.shape == (n_train,)
+        assert info.num_classes == 0 and info.outputs == 1
+        assert len(info.feature_names) == info.input_shape[0]
+        return
     assert info.num_classes == len(info.class_names) >= 2
     labels = np.concatenate([data.y_train.ravel(), data.y_test.ravel()])
     assert data.y_train.dtype == np.int64 and labels.min() >= 0
