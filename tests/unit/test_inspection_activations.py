@@ -44,6 +44,8 @@ def _hosts(kind: str) -> list[Spec]:
         specs += [seq.with_layers([emb, x]), seq.with_layers([emb, x, {"type": "readout",
                                                                           "mode": "mean"}]),
                   seq.with_layers([x]), seq.with_layers([x, {"type": "readout", "mode": "mean"}])]
+    plane = BASE.with_dataset("xor")
+    specs += [plane.with_layers([x]), plane.with_layers([x, {"type": "linear", "units": 4}])]
     return specs
 
 
