@@ -14,10 +14,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+import torch
 
 from playground.datakinds import DATA_KINDS
 from playground.datasets import Data
-from playground.inspection.plane import PlaneGrid, plane_grid, predict_plane
+from playground.inspection.activations import capture_plane, probabilities
+from playground.inspection.dense_graph import DenseGraph, dense_graph
+from playground.inspection.plane import PlaneGrid, plane_grid
 from playground.learning_loop import (
     DEFAULT_BATCH,
     MAX_BATCH,
@@ -28,14 +31,17 @@ from playground.learning_loop import (
     loop_batch,
     take_step,
 )
+from playground.metrics import predict_values
 from playground.runner import Runner
 from playground.trainer import Trainer
 from playground.ui.activations_view import layer_label
+from playground.ui.live_view import curve_inputs
+from playground.ui.neuron_graph_view import plane_thumbnails
 from playground.ui.state import switch_page
 from playground.ui.text import md
 from playground.viz.activations import filters_figure, probability_bars
-from playground.viz.boundary import decision_boundary
-from playground.viz.data import image_grid, scatter_2d
+from playground.viz.boundary import decision_boundary, prediction_surface
+from playground.viz.data import curve_points, image_grid, scatter_2d, scatter_targets
 from playground.viz.loop import (
     cross_entropy_curve,
     grad_norm_bars,
@@ -46,6 +52,8 @@ from playground.viz.loop import (
     tensor_panels,
     update_scatter,
 )
+from playground.viz.neuron_graph import neuron_graph_figure
+from playground.viz.predictions import predicted_curve
 from playground.viz.tables import sequence_frame, tabular_frame
 
 _RECORD, _TRAIL, _STAGE, _RUN = "loop.record", "loop.trail", "loop.stage", "loop.running"
@@ -78,15 +86,19 @@ NARRATION = {
 
 @dataclass(frozen=True)
 class LoopRecord:
-    """A taken step, the run it belongs to, and for 2D data the predictions over the plane
-    before and after it."""
+    """A taken step, the run it belongs to, what the model predicted everywhere before and
+    after it (2D: over the plane; one input: along the curve) and, for a small dense
+    network, its drawing as neurons and edges."""
 
     run_id: str
     step: LoopStep
     labels: tuple[str, ...]  # one per layer of the Sequential
     grid: PlaneGrid | None
-    plane_before: np.ndarray | None
-    plane_after: np.ndarray | None
+    curve_x: np.ndarray | None  # (R, 1) inputs of a one-input regression's curve
+    before: np.ndarray | None  # probabilities (R, R, C), numbers (R, R) or a curve (R,)
+    after: np.ndarray | None
+    graph: DenseGraph | None
+    thumbnails: list[list[np.ndarray]] | None  # per node, its map over the plane before
 
 
 def _record(runner: Runner) -> LoopRecord | None:
@@ -97,17 +109,47 @@ def _record(runner: Runner) -> LoopRecord | None:
     return record
 
 
+def _graph(model: torch.nn.Module, data: Data) -> DenseGraph | None:
+    """The neuron drawing of a small dense network on vector inputs, else None."""
+    if data.x_train.ndim != 2:
+        return None
+    kind = DATA_KINDS[data.info.kind]
+    names = kind.feature_names(data.x_train.shape[1], data.info.feature_names)
+    return dense_graph(model, names, data.info.class_names or ("prediction",))
+
+
+def _everywhere(model: torch.nn.Module, grid: PlaneGrid | None,
+                curve_x: np.ndarray | None) -> np.ndarray | None:
+    """What the model predicts over the plane (probabilities, or numbers for regression)
+    or along the curve; the model's train/eval mode is kept."""
+    if curve_x is not None:
+        return predict_values(model, curve_x)
+    if grid is None:
+        return None
+    head = capture_plane(model, grid)[-1].output
+    return head[..., 0] if head.shape[-1] == 1 else probabilities(head)
+
+
 def _take(runner: Runner, batch_size: int, data: Data) -> str | None:
     """One step on the session's run; keeps its record, or returns why it could not."""
+    kind = DATA_KINDS[data.info.kind]
     grid = (plane_grid(np.concatenate([data.x_train, data.x_test]), GRID_RESOLUTION)
-            if DATA_KINDS[data.info.kind].plane and not _regression(data) else None)
+            if kind.plane else None)
+    curve_x = curve_inputs(data) if _regression(data) and data.x_train.shape[1:] == (1,) \
+        else None
 
     def take(trainer: Trainer) -> LoopRecord:
-        before = predict_plane(trainer.model, grid) if grid is not None else None
+        graph = _graph(trainer.model, data)
+        thumbnails = None
+        if graph is not None and grid is not None:
+            planes = [a.output for a in capture_plane(trainer.model, grid)]
+            thumbnails = plane_thumbnails(graph, grid, planes)
+        before = _everywhere(trainer.model, grid, curve_x)
         step = take_step(trainer, loop_batch(trainer, batch_size, trainer.step_count))
-        after = predict_plane(trainer.model, grid) if grid is not None else None
+        after = _everywhere(trainer.model, grid, curve_x)
         labels = tuple(layer_label(row) for row in trainer.report.rows)
-        return LoopRecord(runner.run_id, step, labels, grid, before, after)
+        return LoopRecord(runner.run_id, step, labels, grid, curve_x, before, after, graph,
+                          thumbnails)
 
     result = runner.step_with(take)
     if isinstance(result, str):
@@ -243,6 +285,24 @@ def _data_stage(record: LoopRecord, data: Data) -> None:
                                    marker=dict(color="#CCCCCC", size=4)))
         fig.data = (fig.data[-1], *fig.data[:-1])
         st.plotly_chart(fig, key="loop.data.plane")
+    elif form == "point":
+        names = data.info.feature_names or ("x", "y")
+        fig = scatter_targets(step.x, step.y, names, marker_size=12,
+                              title="The batch (large, coloured by target) among the training "
+                                    "set (grey)")
+        fig.add_trace(go.Scattergl(x=data.x_train[:, 0], y=data.x_train[:, 1],
+                                   mode="markers", name="rest of the training set",
+                                   marker=dict(color="#CCCCCC", size=4)))
+        fig.data = (fig.data[-1], *fig.data[:-1])
+        st.plotly_chart(fig, key="loop.data.plane")
+    elif record.curve_x is not None:
+        feature = _feature_names(data)[0]
+        fig = curve_points(data.x_train, data.y_train, feature,
+                           title="The batch (large) among the training set (small)")
+        fig.add_trace(go.Scatter(x=step.x[:, 0], y=step.y, mode="markers", name="the batch",
+                                 marker=dict(size=12, color="#D55E00",
+                                             line=dict(color="black", width=1))))
+        st.plotly_chart(fig, key="loop.data.curve")
     elif form == "image":
         st.plotly_chart(image_grid(step.x, step.y, data.info.class_names,
                                    title="The batch, with its labels"), key="loop.data.images")
@@ -277,17 +337,67 @@ def _followed(record: LoopRecord, data: Data) -> int:
                             key=_EXAMPLE))
 
 
+def _feature_names(data: Data) -> tuple[str, ...]:
+    return tuple(DATA_KINDS[data.info.kind].feature_names(data.x_train.shape[1],
+                                                          data.info.feature_names))
+
+
+def _graph_tensors(record: LoopRecord, what: str
+                   ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per gap of the drawing, one field of the step's weight and bias ParamSteps
+    ("before", "grad" or "update"); zeros for a layer without a bias."""
+    assert record.graph is not None
+    params = {p.name: p for p in record.step.params}
+    edges, biases = [], []
+    for index in record.graph.linears:
+        weight = getattr(params[f"{index}.weight"], what)
+        bias = params.get(f"{index}.bias")
+        edges.append(weight)
+        biases.append(np.zeros(len(weight), np.float32) if bias is None
+                      else getattr(bias, what))
+    return edges, biases
+
+
+def _node_values(record: LoopRecord, e: int) -> list[np.ndarray]:
+    """Per column of the drawing, example e's values in the step's own forward pass."""
+    assert record.graph is not None
+    step = record.step
+    return [np.asarray(step.x[e] if tap < 0 else step.layers[tap][e]).ravel()
+            for tap in record.graph.taps]
+
+
+def _draw_graph(record: LoopRecord, what: str, edge_name: str, key: str,
+                e: int | None = None, heading: str = "") -> None:
+    edges, biases = _graph_tensors(record, what)
+    assert record.graph is not None
+    values = _node_values(record, e) if e is not None else None
+    st.plotly_chart(neuron_graph_figure(record.graph, edges, biases, values,
+                                        record.thumbnails if e is not None else None,
+                                        edge_name=edge_name, heading=heading),
+                    key=key, config={"displayModeBar": False})
+
+
 def _forward_stage(record: LoopRecord, data: Data) -> None:
     step = record.step
     e = _followed(record, data)
     x = step.x[e]
     if x.ndim == 1 and x.dtype.kind == "f":
         st.markdown("**Input**: " + ", ".join(
-            f"{n} = {v:.3f}" for n, v in zip(DATA_KINDS[data.info.kind].feature_names(
-                len(x), data.info.feature_names), x, strict=True)))
-    for label, out in zip(record.labels, step.layers, strict=True):
-        st.plotly_chart(layer_output_figure(out[e], f"{label} → output {tuple(out[e].shape)}"),
-                        key=f"loop.forward.{label}", config={"displayModeBar": False})
+            f"{n} = {v:.3f}" for n, v in zip(_feature_names(data), x, strict=True)))
+    if record.graph is not None:
+        _draw_graph(record, "before", "weight", "loop.forward.graph", e,
+                    f"Example {e} through the network: node colour = its value")
+        st.caption("Each node is one neuron, coloured by the value it passes on for this "
+                   "example (orange positive, blue negative"
+                   + ("; its thumbnail is its output over the whole plane" if
+                      record.thumbnails is not None else "")
+                   + "). Edges are the weights: orange positive, blue negative, thicker "
+                     "is larger; hover for the numbers.")
+    with st.expander("Each layer's output as numbers", expanded=record.graph is None):
+        for label, out in zip(record.labels, step.layers, strict=True):
+            st.plotly_chart(layer_output_figure(out[e],
+                                                f"{label} → output {tuple(out[e].shape)}"),
+                            key=f"loop.forward.{label}", config={"displayModeBar": False})
 
 
 def _loss_stage(record: LoopRecord, data: Data) -> None:
@@ -348,6 +458,12 @@ def _pick_param(record: LoopRecord) -> ParamStep:
 def _backward_stage(record: LoopRecord, data: Data) -> None:
     step = record.step
     norms = step.layer_grad_norms(len(record.labels))
+    if record.graph is not None:
+        _draw_graph(record, "grad", "∂loss/∂w", "loop.backward.graph",
+                    heading="The gradient on every edge")
+        st.caption("Each edge is now its weight's gradient ∂loss/∂w: blue means the loss "
+                   "falls if the weight grows, orange if it shrinks; thicker is steeper. "
+                   "The squares at the nodes are the biases' gradients.")
     st.plotly_chart(grad_norm_bars(record.labels, norms), key="loop.backward.norms")
     shown = [n for n in norms if n]
     if len(shown) > 1:
@@ -394,6 +510,9 @@ _BUFFER_NAMES = {"momentum_buffer": "velocity v", "exp_avg": "m (mean gradient)"
 def _update_stage(record: LoopRecord, data: Data) -> None:
     step = record.step
     st.markdown(_RULES[step.optimizer].format(lr=step.lr, **step.hyper))
+    if record.graph is not None:
+        _draw_graph(record, "update", "Δw", "loop.update.graph",
+                    heading="The step every weight took (Δw)")
     p = _pick_param(record)
     st.plotly_chart(tensor_panels({"before": p.before, "gradient": p.grad,
                                    "update": p.update, "after": p.after},
@@ -426,19 +545,37 @@ def _help_stage(record: LoopRecord, data: Data) -> None:
                    "smaller steps.", icon=":material/trending_up:")
     st.plotly_chart(losses_before_after(step.losses, step.losses_after),
                     key="loop.help.losses")
-    if record.grid is not None:
+    if record.before is not None and record.after is not None:
         left, right = st.columns(2)
-        for col, probs, when in ((left, record.plane_before, "before"),
-                                 (right, record.plane_after, "after")):
-            fig = decision_boundary(record.grid.xs, record.grid.ys, probs, step.x, step.y,
-                                    data.x_test[:0], data.y_test[:0], data.info.class_names,
-                                    height=360)
-            fig.update_layout(title=f"Decision boundary {when} the update (points: the batch)")
-            col.plotly_chart(fig, key=f"loop.help.boundary.{when}")
+        for col, values, when in ((left, record.before, "before"),
+                                  (right, record.after, "after")):
+            col.plotly_chart(_prediction_figure(record, data, values, when),
+                             key=f"loop.help.boundary.{when}")
     trail = st.session_state.get(_TRAIL, [])
     if len(trail) > 1:
         steps, before, after = zip(*trail, strict=True)
         st.plotly_chart(loop_trail(steps, before, after), key="loop.help.trail")
+
+
+def _prediction_figure(record: LoopRecord, data: Data, values: np.ndarray,
+                       when: str) -> go.Figure:
+    """The model's predictions everywhere, before or after the step, with the batch."""
+    step, none = record.step, data.x_test[:0]
+    if record.curve_x is not None:
+        return predicted_curve(record.curve_x[:, 0], values, step.x, step.y, none,
+                               data.y_test[:0], _feature_names(data)[0], height=360,
+                               title_text=f"Predicted curve {when} the update (points: the "
+                                          "batch)")
+    assert record.grid is not None
+    xs, ys = record.grid.xs, record.grid.ys
+    if step.regression:
+        return prediction_surface(xs, ys, values, step.x, step.y, none, data.y_test[:0],
+                                  height=360, title_text=f"Predicted surface {when} the "
+                                                         "update (points: the batch)")
+    fig = decision_boundary(xs, ys, values, step.x, step.y, none, data.y_test[:0],
+                            data.info.class_names, height=360)
+    fig.update_layout(title=f"Decision boundary {when} the update (points: the batch)")
+    return fig
 
 
 RENDERERS = {

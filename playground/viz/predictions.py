@@ -173,6 +173,8 @@ def predicted_curve(xs: np.ndarray, predicted: np.ndarray, x_train: np.ndarray,
     traces: list[dict] = []
     for split, x, y, symbol, color in (("train", x_train, y_train, "circle", OKABE_ITO[0]),
                                        ("test", x_test, y_test, "diamond", OKABE_ITO[1])):
+        if not len(x):
+            continue
         x = np.asarray(x, dtype=np.float32).reshape(len(x), -1)[:MAX_POINTS, 0]
         traces.append({
             "type": "scatter", "x": x, "y": np.asarray(y, dtype=np.float32)[:MAX_POINTS],

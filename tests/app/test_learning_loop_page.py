@@ -3,6 +3,9 @@ rendered for each kind of data, Next/Back, the run-the-loop tick and the hand-ov
 
 from __future__ import annotations
 
+import json
+import re
+
 import numpy as np
 import pytest
 from opening import open_page
@@ -46,7 +49,8 @@ def test_before_a_step_the_page_says_what_to_do():
     assert any("Take one step" in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("preset", ["xor", "digits_cnn", "wine_mlp", "reverse_attention"])
+@pytest.mark.parametrize("preset", ["xor", "digits_cnn", "wine_mlp", "reverse_attention",
+                                    "circles_features", "gaussian_regression", "sine_curve"])
 def test_every_stage_renders_after_a_real_step(preset):
     at = take(open_page(PAGE, PRESETS[preset].spec()))
     rec = record(at)
@@ -122,3 +126,55 @@ def test_train_on_hands_the_same_weights_to_the_train_page():
     steps = [m.value for m in at.metric if m.label == "Step"]
     assert steps, "the Train page is open"
     assert int(steps[0].replace(",", "")) >= 1
+
+
+def graph_trace(at: AppTest, heading: str, name: str) -> dict:
+    """The named trace of the neuron drawing whose title starts with `heading`."""
+    for chart in at.get("plotly_chart"):
+        fig = json.loads(chart.proto.spec)
+        if fig["layout"].get("title", {}).get("text", "").startswith(heading):
+            return next(t for t in fig["data"] if t.get("name") == name)
+    raise AssertionError(f"no drawing titled {heading!r}")
+
+
+def numbers(hovertext: list[str]) -> np.ndarray:
+    return np.array([float(re.findall(r"[−-]?\d+\.\d+$", t)[0].replace("−", "-"))
+                     for t in hovertext])
+
+
+def test_forward_colours_the_drawn_network_by_the_followed_examples_values():
+    at = stage(take(open_page(PAGE, PRESETS["xor"].spec())), "Forward")
+    at.selectbox(key="loop.example").set_value(2).run()
+    rec = record(ok(at))
+    nodes = graph_trace(at, "Example 2 through the network", "neurons")
+    expected = np.concatenate([rec.step.x[2]] + [rec.step.layers[t][2] for t in
+                                                 rec.graph.taps[1:]])
+    np.testing.assert_allclose(numbers(nodes["hovertext"]), expected, atol=1e-3)
+
+
+def test_backward_draws_autogradss_gradient_on_every_edge():
+    at = stage(take(open_page(PAGE, PRESETS["xor"].spec())), "Backward")
+    rec = record(at)
+    edges = graph_trace(at, "The gradient on every edge", "edges")
+    grads = {p.name: p.grad for p in rec.step.params}
+    expected = np.concatenate([grads[f"{i}.weight"].ravel() for i in rec.graph.linears])
+    assert all("∂loss/∂w" in t for t in edges["hovertext"])
+    np.testing.assert_allclose(numbers(edges["hovertext"]), expected, atol=1e-3)
+
+
+def test_a_network_too_big_to_draw_keeps_the_per_layer_views():
+    at = stage(take(open_page(PAGE, PRESETS["digits_cnn"].spec())), "Backward")
+    assert record(at).graph is None
+    assert any(c.proto.spec and "Gradient norm" in c.proto.spec for c in at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize(("preset", "heading"), [("gaussian_regression", "Predicted surface"),
+                                                 ("sine_curve", "Predicted curve")])
+def test_did_it_help_shows_a_regressions_predictions_before_and_after(preset, heading):
+    at = stage(take(open_page(PAGE, PRESETS[preset].spec())), "Did it help?")
+    rec = record(at)
+    assert rec.before is not None and not np.allclose(rec.before, rec.after)
+    titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "")
+              for c in at.get("plotly_chart")]
+    assert any(t.startswith(f"{heading} before") for t in titles), titles
+    assert any(t.startswith(f"{heading} after") for t in titles), titles
