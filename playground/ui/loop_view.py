@@ -40,7 +40,7 @@ from playground.ui.neuron_graph_view import plane_thumbnails
 from playground.ui.state import switch_page
 from playground.ui.text import md
 from playground.viz.activations import filters_figure, probability_bars
-from playground.viz.boundary import decision_boundary, prediction_surface
+from playground.viz.boundary import decision_boundary, prediction_surface, target_range
 from playground.viz.data import curve_points, image_grid, scatter_2d, scatter_targets
 from playground.viz.loop import (
     cross_entropy_curve,
@@ -571,7 +571,8 @@ def _prediction_figure(record: LoopRecord, data: Data, values: np.ndarray,
     if step.regression:
         return prediction_surface(xs, ys, values, step.x, step.y, none, data.y_test[:0],
                                   height=360, title_text=f"Predicted surface {when} the "
-                                                         "update (points: the batch)")
+                                                         "update (points: the batch)",
+                                  value_range=target_range(data.y_train))
     fig = decision_boundary(xs, ys, values, step.x, step.y, none, data.y_test[:0],
                             data.info.class_names, height=360)
     fig.update_layout(title=f"Decision boundary {when} the update (points: the batch)")

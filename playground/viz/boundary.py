@@ -119,16 +119,19 @@ def target_range(*targets: np.ndarray) -> tuple[float, float]:
 def prediction_surface(xs: np.ndarray, ys: np.ndarray, values: np.ndarray,
                        x_train: np.ndarray, y_train: np.ndarray,
                        x_test: np.ndarray, y_test: np.ndarray,
-                       height: int = 420, title_text: str | None = None) -> go.Figure:
+                       height: int = 420, title_text: str | None = None,
+                       value_range: tuple[float, float] | None = None) -> go.Figure:
     """Heatmap of a regression model's predicted number over the plane, with the points.
 
     Args:
         xs, ys: (R,) grid coordinates; values[i, j] is the prediction at (xs[j], ys[i]).
         values: (R, R) predicted numbers (or (R, R, 1)).
         x_train, x_test: (N, 2) points; y_train, y_test: (N,) float targets.
+        value_range: the colour range; the points' targets' span when None (pass the whole
+            data's when the points are only a few of them).
     """
     z = np.asarray(values, dtype=np.float32).reshape(len(ys), len(xs))
-    lo, hi = target_range(y_train, y_test)
+    lo, hi = value_range or target_range(y_train, y_test)
     scale = {"colorscale": DIVERGING, "cmin": lo, "cmax": hi}
     traces: list[dict] = [{
         "type": "heatmap", "x": xs, "y": ys, "z": z, "zmin": lo, "zmax": hi,

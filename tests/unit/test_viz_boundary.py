@@ -8,7 +8,12 @@ import torch
 from torch import nn
 
 from playground.inspection.plane import plane_grid, predict_plane
-from playground.viz.boundary import boundary_z, confidence_colorscale, decision_boundary
+from playground.viz.boundary import (
+    boundary_z,
+    confidence_colorscale,
+    decision_boundary,
+    prediction_surface,
+)
 from playground.viz.palette import class_color
 
 
@@ -57,3 +62,15 @@ def test_figure_from_a_real_model():
     assert train.marker.line.color != test.marker.line.color
     assert train.marker.color == test.marker.color == class_color(0)
     assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+
+
+def test_prediction_surface_colours_by_the_targets_or_a_given_range():
+    xs = ys = np.linspace(-1, 1, 5)
+    values = np.zeros((5, 5))
+    x = np.array([[0.0, 0.0], [0.5, 0.5]])
+    fig = prediction_surface(xs, ys, values, x, np.array([0.2, 0.4]), x[:0], np.zeros(0))
+    assert (fig.data[0].zmin, fig.data[0].zmax) == pytest.approx((0.2, 0.4))
+    wide = prediction_surface(xs, ys, values, x, np.array([0.2, 0.4]), x[:0], np.zeros(0),
+                              value_range=(-1.0, 1.0))
+    assert (wide.data[0].zmin, wide.data[0].zmax) == (-1.0, 1.0)
+    assert wide.data[1].marker.cmin == -1.0  # the points share the background's scale
