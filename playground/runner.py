@@ -1,7 +1,9 @@
-"""A background thread that drives one Trainer while pages poll a lock-guarded snapshot.
+"""Drive one Trainer in the background while pages poll a lock-guarded snapshot.
 
-The worker never touches Streamlit: the script thread creates the Runner, the worker only
-calls `Trainer.step()` under the lock, and pages read copies through `snapshot()`.
+The server's scheduler (playground/scheduler.py) trains every started run in short time
+slices on a shared worker pool; a run past its cap waits in a queue and starts by itself.
+Workers never touch Streamlit: the script thread creates the Runner, a worker only calls
+`Trainer.step()` under the lock, and pages read copies through `snapshot()`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from torch import nn
 
 from playground.errors import SpecError
 from playground.limits import current_limits
+from playground.scheduler import Scheduler, scheduler
 from playground.spec import Spec
 from playground.trainer import Trainer
 
@@ -30,7 +33,7 @@ _SLOTS: dict[int, threading.BoundedSemaphore] = {}
 
 
 def job_slots(max_jobs: int) -> threading.BoundedSemaphore:
-    """The server-wide cap on concurrent training threads (one semaphore per cap value)."""
+    """The server-wide cap on concurrent background experiments (one semaphore per cap)."""
     with _SLOTS_LOCK:
         return _SLOTS.setdefault(max_jobs, threading.BoundedSemaphore(max_jobs))
 
@@ -64,10 +67,11 @@ class Snapshot:
     message: str | None
     done: bool
     extra: dict[str, Any] = field(default_factory=dict)
+    queued: int = 0  # place in the server's queue while waiting to start (1 = next), else 0
 
 
 class Runner:
-    """Start, pause, step and stop a Trainer; at most one worker thread at a time."""
+    """Start, pause, step and stop a Trainer; the server's scheduler trains it."""
 
     def __init__(self, trainer: Trainer, max_seconds: float | None = None,
                  on_step: Callable[[Trainer], None] | None = None) -> None:
@@ -76,8 +80,8 @@ class Runner:
         self.max_seconds = max_seconds or current_limits().max_train_seconds
         self.on_step = on_step  # called under the lock after each step (e.g. snapshots)
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._slot: threading.BoundedSemaphore | None = None
+        self._started: float | None = None  # when the current background run was admitted
+        self._scheduler: Scheduler | None = None  # the one it was last submitted to
         self.run_id = secrets.token_urlsafe(16)  # unguessable: it may travel in a URL
         self.version = 0
         self.message: str | None = None
@@ -85,33 +89,31 @@ class Runner:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        """Training in the background, or waiting in the server's queue to."""
+        return self._scheduler is not None and self._scheduler.scheduled(self)
 
     def start(self) -> str | None:
-        """Train in the background until the budget, a pause or the time cap.
+        """Train in the background until the budget, a pause or the time cap; when the
+        server trains as many runs as it allows, wait in its queue and start by itself.
 
-        Returns a message when the run cannot start (budget spent, server full), else None.
+        Returns a message when the run cannot start (budget spent), else None.
         """
         if self.running:
             return None
         if self.trainer.done:
             return self.trainer.diverged or (
                 "The epoch budget is spent. Raise the epoch budget to train on, or reset.")
-        slot = job_slots(current_limits().max_jobs)
-        if not slot.acquire(blocking=False):
-            return ("The server is already training as many models as it allows at once. "
-                    "Wait a moment and press Train again, or use Step to train by hand.")
-        self._slot, self.message = slot, None
+        self.message, self._started = None, None
         self._stop.clear()
-        self._thread = threading.Thread(target=self._work, name="playground-trainer",
-                                        daemon=True)
-        self._thread.start()
+        self._scheduler = scheduler()
+        self._scheduler.submit(self)
         return None
 
     def pause(self, wait: bool = True) -> None:
+        """Stop training (or leave the queue); with `wait`, until no step is under way."""
         self._stop.set()
-        if wait and self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._scheduler is not None:
+            self._scheduler.withdraw(self, wait=wait)
 
     close = pause
 
@@ -210,6 +212,7 @@ class Runner:
                 message=self.message,
                 done=t.done,
                 extra={"wall_samples_per_second": self._wall_rate()},
+                queued=self._scheduler.place(self) if self._scheduler is not None else 0,
             )
 
     def _wall_rate(self) -> float:
@@ -228,25 +231,36 @@ class Runner:
             self.on_step(self.trainer)
         return result
 
-    def _work(self) -> None:
-        started = time.monotonic()
-        self._clock = (started, self.trainer.samples_seen, None, 0)
+    def train_slice(self, seconds: float) -> bool:
+        """Train for about `seconds` (a scheduler worker calls this); True while there is
+        more to do, False once done, paused, failed or past the time cap."""
+        now = time.monotonic()
+        if self._started is None:
+            self._started = now
+            self._clock = (now, self.trainer.samples_seen, None, 0)
+        end = now + seconds
         try:
             while not self._stop.is_set():
                 with self.lock:
                     if self.trainer.done:
-                        break
+                        return False
                     self._one_step()
-                if time.monotonic() - started > self.max_seconds:
+                now = time.monotonic()
+                if now - self._started > self.max_seconds:
                     self.message = (f"Paused after {self.max_seconds:g} s, this server's time "
                                     "cap for one run. Press Train to continue.")
-                    break
+                    return False
+                if now >= end:
+                    return True
         except SpecError:
             pass  # the trainer recorded why (divergence); snapshot() reports it
         except Exception as exc:  # noqa: BLE001 - a worker must not die silently
             self.message = f"Training stopped unexpectedly: {exc}"
-        finally:
-            self._clock = (started, self._clock[1], time.monotonic(), self.trainer.samples_seen)
-            if self._slot is not None:
-                self._slot.release()
-                self._slot = None
+        return False
+
+    def slice_ended(self) -> None:
+        """The scheduler let the run go (finished, paused or failed): close its clock."""
+        if self._started is not None and self._clock is not None:
+            self._clock = (self._clock[0], self._clock[1], time.monotonic(),
+                           self.trainer.samples_seen)
+        self._started = None

@@ -105,7 +105,10 @@ def render_status(snap: Snapshot, regression: bool = False) -> None:
     else:
         cols[5].metric("Test accuracy", f"{last['test_accuracy']:.1%}" if "test_accuracy"
                        in last else "–", help=after)
-    state = ("Training…" if snap.running else "Diverged" if snap.diverged else
+    state = (f"Waiting to start: the server trains as many runs as it allows, and yours is "
+             f"number {snap.queued} in its queue. It starts by itself; Pause leaves the queue."
+             if snap.queued else
+             "Training…" if snap.running else "Diverged" if snap.diverged else
              "Finished: the epoch budget is spent." if snap.done else
              "Paused." if snap.step else "Untrained: press Train or Step.")
     st.caption(f"{state}  ·  learning rate {snap.lr:g}")

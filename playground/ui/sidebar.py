@@ -40,6 +40,8 @@ def training_summary(snap: Any) -> str:
     test RMSE and R²)."""
     if snap.diverged:
         state = "diverged"
+    elif getattr(snap, "queued", 0):
+        state = f"queued ({snap.queued} in line)"
     elif snap.running:
         state = "training"
     elif snap.done:

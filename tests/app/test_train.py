@@ -3,7 +3,6 @@ change the run as they say (step, epoch, reset, train/pause, live lr, divergence
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -12,8 +11,10 @@ from streamlit.runtime.caching.cache_resource_api import clear_session_cache
 from streamlit.testing.v1 import AppTest
 
 from playground.presets import PRESETS
-from playground.runner import job_slots
+from playground.runner import Runner
+from playground.scheduler import scheduler
 from playground.spec import TRAIN_PARAMS, Spec
+from playground.trainer import Trainer
 from playground.ui.widgets import _log_options
 
 PAGE = "views/train.py"
@@ -25,8 +26,10 @@ def end_session() -> None:
     clear_session_cache("test session id")
 
 
-def trainer_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "playground-trainer"]
+def training_runs() -> int:
+    """Runs the server's scheduler trains or queues now."""
+    admitted, waiting = scheduler().load()
+    return admitted + waiting
 
 
 @pytest.fixture(autouse=True)
@@ -203,37 +206,33 @@ def test_the_learning_rate_takes_the_usual_values_and_a_typed_one():
     assert at.number_input(key="train.lr.typed").value == 0.03
 
 
-def test_job_cap_zero_refuses_with_a_message(monkeypatch):
-    monkeypatch.setenv("PLAYGROUND_MAX_JOBS", "0")
-    at = open_train(long_spiral())
-    click(at, "train.start")
-    assert any("already training as many models as it allows" in w.value for w in at.warning)
-    assert at.button(key="train.start").label == "Train"
-
-
-def test_job_cap_one_with_the_slot_taken_refuses(monkeypatch):
-    monkeypatch.setenv("PLAYGROUND_MAX_JOBS", "1")
-    slot = job_slots(1)
-    assert slot.acquire(blocking=False)  # another session's job holds the only slot
+def test_past_the_run_cap_train_queues_with_its_place_and_starts_by_itself(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_MAX_RUNS", "1")
+    other = Runner(Trainer(long_spiral()))
+    assert other.start() is None  # another session's run holds the only place
     try:
         at = open_train(long_spiral())
         click(at, "train.start")
-        assert any("already training" in w.value for w in at.warning)
+        assert any("number 1 in its queue" in c.value for c in at.caption)
+        assert at.button(key="train.pause").label == "Pause"  # Pause leaves the queue
     finally:
-        slot.release()
-    click(at, "train.start")  # the slot is free again: this one starts
-    assert at.button(key="train.pause").label == "Pause"
+        other.pause()
+    at.run()
+    assert not any("in its queue" in c.value for c in at.caption)
+    assert at.button(key="train.pause").label == "Pause"  # started by itself
     click(at, "train.pause")
 
 
 def test_session_end_stops_the_worker():
+    before = training_runs()
     at = open_train(long_spiral())
     click(at, "train.start")
-    assert trainer_threads()
+    assert training_runs() == before + 1
     end_session()  # as when the tab closes
-    for thread in trainer_threads():
-        thread.join(timeout=10)
-    assert not trainer_threads()
+    end = time.monotonic() + 10
+    while training_runs() > before and time.monotonic() < end:
+        time.sleep(0.01)  # a slice under way finishes first
+    assert training_runs() == before
 
 
 def test_test_accuracy_is_a_number_on_the_page():

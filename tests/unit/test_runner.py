@@ -1,4 +1,5 @@
-"""The background runner: start, pause, step by hand, the job cap and the time cap."""
+"""The background runner: start, pause, step by hand, the queue past the run cap and the
+time cap."""
 
 import time
 
@@ -78,16 +79,30 @@ def test_run_stops_by_itself_at_the_end_of_the_budget(runners):
     assert snap.done and snap.epoch == 2 and snap.message is None
 
 
-def test_job_cap_refuses_a_second_run(monkeypatch, runners):
-    monkeypatch.setenv("PLAYGROUND_MAX_JOBS", "1")
+def test_past_the_run_cap_a_run_queues_and_starts_by_itself(monkeypatch, runners):
+    monkeypatch.setenv("PLAYGROUND_MAX_RUNS", "1")
     first, second = runners(), runners()
     assert first.start() is None
-    refusal = second.start()
-    assert refusal and "as many models as it allows" in refusal
-    assert not second.running
+    assert second.start() is None  # queued, not refused
+    assert second.running and second.snapshot().queued == 1
+    assert first.snapshot().queued == 0
+    time.sleep(0.2)
+    assert second.snapshot().step == 0  # waiting: not trained yet
     first.pause()
-    assert second.start() is None  # the slot came back
-    assert wait_for(lambda: second.snapshot().step > 0)
+    assert wait_for(lambda: second.snapshot().step > 0)  # started without a new click
+    assert second.snapshot().queued == 0
+
+
+def test_pausing_a_queued_run_leaves_the_queue(monkeypatch, runners):
+    monkeypatch.setenv("PLAYGROUND_MAX_RUNS", "1")
+    first, second = runners(), runners()
+    first.start()
+    second.start()
+    second.pause()
+    assert not second.running and second.snapshot().queued == 0
+    first.pause()
+    time.sleep(0.2)
+    assert second.snapshot().step == 0
 
 
 def test_time_cap_pauses_with_a_message(runners):
