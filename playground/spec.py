@@ -42,6 +42,9 @@ TRAIN_PARAMS: tuple[Param, ...] = (
           min=0.0, max=1.0),
     Param("l2", float, 0.0, "L2 penalty on weights: keeps weights small.", min=0.0, max=1.0),
     Param("seed", int, 0, "Seed for initial weights and batch order.", min=0, max=2**31 - 1),
+    Param("patience", int, 0, "Early stopping: stop after this many epochs without a lower "
+          "test loss and go back to the best epoch's weights; 0 trains the whole budget.",
+          min=0, max=1000, live=True),
     Param("device", str, "auto", "Where to train: auto picks CUDA, then MPS, then CPU.",
           choices=("auto", "cpu", "cuda", "mps")),
 )
@@ -50,6 +53,9 @@ DATASET_FIELDS: tuple[Param, ...] = (
     Param("test_fraction", float, 0.2, "Share of examples held out for testing.",
           min=0.05, max=0.9),
     Param("seed", int, 0, "Seed for generating and splitting the data.", min=0, max=2**31 - 1),
+    Param("train_fraction", float, 1.0, "Share of the training split actually trained on "
+          "(the test split stays the same), to see how much data a model needs.",
+          min=0.02, max=1.0),
 )
 
 
@@ -59,6 +65,7 @@ class DatasetSpec:
     params: dict[str, Any] = field(default_factory=dict)
     test_fraction: float = 0.2
     seed: int = 0
+    train_fraction: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ class TrainSpec:
     l1: float = 0.0
     l2: float = 0.0
     seed: int = 0
+    patience: int = 0
     device: str = "auto"
 
 
@@ -108,15 +116,16 @@ class Spec:
         if ds["name"] not in DATASETS:
             raise SpecError(f"Unknown dataset {ds['name']!r}. Available: "
                             f"{', '.join(DATASETS)}.")
-        extra = sorted(set(ds) - {"name", "params", "test_fraction", "seed"})
+        extra = sorted(set(ds) - {"name", "params", "test_fraction", "seed", "train_fraction"})
         if extra:
             raise SpecError(f"dataset: unknown key {', '.join(map(repr, extra))}; allowed keys "
-                            "are name, params, test_fraction and seed.")
+                            "are name, params, test_fraction, seed and train_fraction.")
         ds_params = ds.get("params", {})
         if not isinstance(ds_params, dict):
             raise SpecError("dataset: 'params' must be an object of parameter values.")
         where = f"dataset {ds['name']}"
-        fields = check_params(DATASET_FIELDS, {k: ds[k] for k in ("test_fraction", "seed")
+        fields = check_params(DATASET_FIELDS, {k: ds[k] for k in ("test_fraction", "seed",
+                                                                  "train_fraction")
                                                if k in ds}, where)
         dataset = DatasetSpec(
             name=ds["name"],
@@ -151,6 +160,7 @@ class Spec:
                 "params": dict(self.dataset.params),
                 "test_fraction": self.dataset.test_fraction,
                 "seed": self.dataset.seed,
+                "train_fraction": self.dataset.train_fraction,
             },
             "layers": [dict(layer) for layer in self.layers],
             "train": {p.name: getattr(self.train, p.name) for p in TRAIN_PARAMS},

@@ -178,6 +178,10 @@ class Trainer:
         self.samples_seen = 0
         self.train_seconds = 0.0
         self.diverged: str | None = None
+        # Early stopping (train.patience): the epoch with the lowest test loss and its weights
+        self.best_epoch = 0
+        self._best: tuple[float, dict[str, torch.Tensor]] | None = None
+        self.stopped_early: str | None = None
 
     @property
     def device_label(self) -> str:
@@ -185,7 +189,8 @@ class Trainer:
 
     @property
     def done(self) -> bool:
-        return self.diverged is not None or self.epoch >= self.spec.train.epochs
+        return (self.diverged is not None or self.stopped_early is not None
+                or self.epoch >= self.spec.train.epochs)
 
     @property
     def steps_per_epoch(self) -> int:
@@ -268,7 +273,7 @@ class Trainer:
     def train(self, epochs: int | None = None) -> History:
         """Train for `epochs` more epochs (default: the rest of the budget)."""
         target = self.epoch + epochs if epochs is not None else self.spec.train.epochs
-        while self.epoch < target and self.diverged is None:
+        while self.epoch < target and self.diverged is None and self.stopped_early is None:
             self.run_epoch()
         return self.history
 
@@ -334,6 +339,20 @@ class Trainer:
         self.history.epochs.append(record)
         self._epoch_loss = 0.0
         self._cursor = 0
+        if self.spec.train.patience:
+            self._early_stop(record["test_loss"])
+
+    def _early_stop(self, test_loss: float) -> None:
+        """Keep the weights of the lowest test loss so far; after `patience` epochs without
+        a lower one, go back to them and stop."""
+        if self._best is None or test_loss < self._best[0]:
+            self._best, self.best_epoch = (test_loss, self._copy_weights()), self.epoch
+        elif self.epoch - self.best_epoch >= self.spec.train.patience:
+            self.model.load_state_dict(self._best[1])
+            self.stopped_early = (
+                f"Stopped early at epoch {self.epoch}: the test loss has not fallen for "
+                f"{self.spec.train.patience} epochs, so the weights went back to epoch "
+                f"{self.best_epoch}, where it was lowest ({self._best[0]:.4f}).")
 
     def _penalty(self) -> torch.Tensor:
         weights = [p for p in self.model.parameters() if p.dim() > 1]

@@ -132,11 +132,13 @@ def noise_param(default: float, high: float = 1.0) -> Param:
 def make_data(dataset: Any) -> Data:
     """The split for a DatasetSpec; cached, so reruns and sessions do not regenerate it."""
     key = tuple(sorted(dataset.params.items()))
-    return _make_data(dataset.name, key, float(dataset.test_fraction), int(dataset.seed))
+    return _make_data(dataset.name, key, float(dataset.test_fraction), int(dataset.seed),
+                      float(getattr(dataset, "train_fraction", 1.0)))
 
 
 @lru_cache(maxsize=32)
-def _make_data(name: str, params: tuple, test_fraction: float, seed: int) -> Data:
+def _make_data(name: str, params: tuple, test_fraction: float, seed: int,
+               train_fraction: float = 1.0) -> Data:
     kind = DATASETS[name]
     raw = kind.load(dict(params), seed)
     n = len(raw.x)
@@ -177,11 +179,36 @@ def _make_data(name: str, params: tuple, test_fraction: float, seed: int) -> Dat
         feature_names=raw.feature_names,
         vocab=raw.vocab,
     )
-    arrays = [np.ascontiguousarray(a) for a in (x_train, raw.y[train_idx], x_test,
-                                                  raw.y[test_idx])]
+    y_train = raw.y[train_idx]
+    if train_fraction < 1.0:  # after standardising: the statistics stay the full split's
+        keep = train_subset(y_train, train_fraction, seed, kind.regression)
+        x_train, y_train = x_train[keep], y_train[keep]
+    arrays = [np.ascontiguousarray(a) for a in (x_train, y_train, x_test, raw.y[test_idx])]
     for a in arrays:
         a.setflags(write=False)
     return Data(info, *arrays, mean=mean, std=std)
+
+
+def train_subset(y: np.ndarray, fraction: float, seed: int,
+                 regression: bool = False) -> np.ndarray:
+    """Indices of a seeded `fraction` of a training split, stratified like the split (each
+    class keeps its share and at least one example; regression: by target decile), in
+    their original order.
+
+    Args:
+        y: (N,) class ids or targets, or (N, T) per-token labels (not stratified).
+    """
+    n = len(y)
+    n_keep = min(n, max(1, int(round(n * fraction))))
+    order = np.random.default_rng([seed, 7]).permutation(n)
+    if y.ndim > 1:
+        return np.sort(order[:n_keep])
+    labels = _target_bins(y[order]) if regression else y[order]
+    chosen = _stratified_test(labels, fraction, n_keep)
+    for c in np.unique(labels):  # a class drawn zero times would vanish from training
+        if not chosen[labels == c].any():
+            chosen[np.flatnonzero(labels == c)[0]] = True
+    return np.sort(order[chosen])
 
 
 def _target_bins(y: np.ndarray, bins: int = REGRESSION_BINS) -> np.ndarray:

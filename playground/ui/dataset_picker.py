@@ -59,14 +59,18 @@ def render_dataset_picker(spec: Spec) -> None:
                                    else ""))
     ds = spec.dataset
     if name != ds.name:  # a new dataset starts from its own defaults; the split is kept
-        _apply(spec, name, {}, {"test_fraction": ds.test_fraction, "seed": ds.seed})
+        _apply(spec, name, {}, _split(ds))
         return
     params = param_form(kind.params, ds.params, key_prefix=f"ds.{gen}.{name}", columns=2)
-    fields = param_form(DATASET_FIELDS, {"test_fraction": ds.test_fraction, "seed": ds.seed},
-                        key_prefix=f"ds.{gen}.{name}.split", columns=2)
-    if params != dict(ds.params) or fields["test_fraction"] != ds.test_fraction \
-            or fields["seed"] != ds.seed:
+    fields = param_form(DATASET_FIELDS, _split(ds), key_prefix=f"ds.{gen}.{name}.split",
+                        columns=2)
+    if params != dict(ds.params) or fields != _split(ds):
         _apply(spec, name, params, fields)
+
+
+def _split(ds: DatasetSpec) -> dict[str, Any]:
+    """The split's settings (test share, seed, training share) by DATASET_FIELDS name."""
+    return {p.name: getattr(ds, p.name) for p in DATASET_FIELDS}
 
 
 def _apply(spec: Spec, name: str, params: dict[str, Any], fields: dict[str, Any]) -> None:
@@ -123,11 +127,12 @@ _TABLE_CAPTIONS = {"tokens": "inputs and targets as tokens",
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _preview(name: str, params_json: str, test_fraction: float, seed: int
-             ) -> go.Figure | pd.DataFrame:
+def _preview(name: str, params_json: str, test_fraction: float, seed: int,
+             train_fraction: float = 1.0) -> go.Figure | pd.DataFrame:
     """The figure or table the dataset's kind previews with; cached on plain values so a
     rerun that did not touch the dataset builds nothing."""
-    data = make_data(DatasetSpec(name, json.loads(params_json), test_fraction, seed))
+    data = make_data(DatasetSpec(name, json.loads(params_json), test_fraction, seed,
+                                 train_fraction))
     return PREVIEWS[DATA_KINDS[data.info.kind].preview](data)
 
 
@@ -137,7 +142,7 @@ def render_dataset_preview(spec: Spec) -> None:
     try:
         data = make_data(ds)
         preview = _preview(ds.name, json.dumps(ds.params, sort_keys=True),
-                           float(ds.test_fraction), int(ds.seed))
+                           float(ds.test_fraction), int(ds.seed), float(ds.train_fraction))
     except SpecError as exc:
         st.error(md(exc))
         return
@@ -148,7 +153,9 @@ def render_dataset_preview(spec: Spec) -> None:
     else:
         names = ", ".join(info.class_names[:10]) + (" …" if info.num_classes > 10 else "")
         target = f"{info.num_classes} classes: {names}"
-    st.caption(f"{len(data.x_train):,} training and {len(data.x_test):,} test examples · "
+    share = (f" ({ds.train_fraction:.0%} of the training split)" if ds.train_fraction < 1
+             else "")
+    st.caption(f"{len(data.x_train):,} training{share} and {len(data.x_test):,} test examples · "
                f"input {format_shape(info.input_shape)} · {target}")
     if isinstance(preview, go.Figure):
         st.plotly_chart(preview, key="dataset_preview", config={"displayModeBar": False})
