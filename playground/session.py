@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from playground.errors import SpecError
 from playground.inspection.attention import AttentionRecorder
+from playground.run_list import RunList
 from playground.runner import ModelKey, Runner
 from playground.spec import Spec, only_live_changes
 from playground.trainer import Trainer
@@ -100,6 +101,7 @@ class Session:
         self._error: tuple[Spec, str] | None = None  # why this spec could not be built
         self._undo: list[_Kept] = []
         self._redo: list[_Kept] = []
+        self.runs = RunList()  # finished runs, kept for comparing until removed
 
     @classmethod
     def adopt(cls, trainer: Trainer) -> Session:
@@ -191,6 +193,18 @@ class Session:
         """Which weights the session's model has now; None before a run exists."""
         return self._runner.key if self._runner is not None else None
 
+    def restore_run(self, number: int) -> bool:
+        """Make a kept run (a fresh copy of it) the current run, spec and weights; Undo
+        brings back what was current before."""
+        trainer = self.runs.restore(number)
+        if trainer is None:
+            return False
+        self._push(self._undo, f"restore run {number}")
+        self._redo.clear()
+        self._detach_run()
+        self.spec, self._runner = trainer.spec, self._runner_for(trainer)
+        return True
+
     def suspend(self) -> bool:
         """Pause the run while nobody watches it; True when it was training."""
         if self._runner is None or not self._runner.running:
@@ -250,6 +264,7 @@ class Session:
         """The current run leaves (kept on a stack, or dropped); the next one is fresh."""
         if self._runner is not None:
             self._runner.pause(wait=False)
+            self.runs.keep(self._runner)  # a finished run stays in the run list
         self._runner, self._error = None, None
         self.derived.clear()  # some live-view entries are keyed by epoch alone
 

@@ -44,7 +44,7 @@ TRAIN_PARAMS: tuple[Param, ...] = (
     Param("seed", int, 0, "Seed for initial weights and batch order.", min=0, max=2**31 - 1),
     Param("patience", int, 0, "Early stopping: stop after this many epochs without a lower "
           "test loss and go back to the best epoch's weights; 0 trains the whole budget.",
-          min=0, max=1000, live=True),
+          min=0, max=1000),
     Param("device", str, "auto", "Where to train: auto picks CUDA, then MPS, then CPU.",
           choices=("auto", "cpu", "cuda", "mps")),
 )
