@@ -25,6 +25,7 @@ class Limits:
     max_activation_mb: int  # estimated activation memory of one training step or evaluation
     reattach_seconds: int  # how long a closed tab's run waits for a reload to reattach it
     max_shares: int  # trained models shared by link, kept in memory (oldest dropped first)
+    max_text_chars: int = 200_000  # a learner's own text for a language model
 
 
 def current_limits() -> Limits:
@@ -38,4 +39,5 @@ def current_limits() -> Limits:
         max_activation_mb=_env_int("PLAYGROUND_MAX_ACTIVATION_MB", 1500),
         reattach_seconds=_env_int("PLAYGROUND_REATTACH_SECONDS", 600),
         max_shares=_env_int("PLAYGROUND_MAX_SHARES", 64),
+        max_text_chars=_env_int("PLAYGROUND_MAX_TEXT_CHARS", 200_000),
     )
