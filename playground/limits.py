@@ -25,6 +25,10 @@ class Limits:
     max_activation_mb: int  # estimated activation memory of one training step or evaluation
     reattach_seconds: int  # how long a closed tab's run waits for a reload to reattach it
     max_shares: int  # trained models shared by link, kept in memory (oldest dropped first)
+    max_upload_mb: int  # one uploaded file (CSV, zip, picture) of a learner's own data
+    max_unpacked_mb: int  # what an uploaded zip unpacks to, checked before extracting
+    max_classes: int  # classes of an own dataset's target
+    max_categories: int  # distinct values of one text feature column (one-hot each)
     max_text_chars: int = 200_000  # a learner's own text for a language model
 
 
@@ -39,5 +43,9 @@ def current_limits() -> Limits:
         max_activation_mb=_env_int("PLAYGROUND_MAX_ACTIVATION_MB", 1500),
         reattach_seconds=_env_int("PLAYGROUND_REATTACH_SECONDS", 600),
         max_shares=_env_int("PLAYGROUND_MAX_SHARES", 64),
+        max_upload_mb=_env_int("PLAYGROUND_MAX_UPLOAD_MB", 20),
+        max_unpacked_mb=_env_int("PLAYGROUND_MAX_UNPACKED_MB", 200),
+        max_classes=_env_int("PLAYGROUND_MAX_CLASSES", 100),
+        max_categories=_env_int("PLAYGROUND_MAX_CATEGORIES", 50),
         max_text_chars=_env_int("PLAYGROUND_MAX_TEXT_CHARS", 200_000),
     )
