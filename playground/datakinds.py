@@ -118,3 +118,6 @@ register(DataKind("tabular", "table", "features", "row", "table", (TEST_SPLIT,),
                   _VECTOR))
 register(DataKind("sequence", "sequence", "tokens", "sample", "tokens", (TEST_SPLIT, TYPED),
                   "tokens", (*_VECTOR, "sequence", "recurrent", "attention")))
+# Characters of one text; each position predicts the next character (a language model).
+register(DataKind("text", "text", "tokens", "passage", "tokens", (TEST_SPLIT, TYPED),
+                  "tokens", (*_VECTOR, "sequence", "recurrent", "attention")))

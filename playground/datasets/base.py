@@ -52,6 +52,9 @@ class DatasetKind:
     # (position t reads T−1−t); None when no one pattern is expected.
     attention_pattern: str | None = None
     task: str = CLASSIFY  # CLASSIFY or REGRESS (a number per example)
+    # Examples are consecutive pieces of one text: split by position (the test split is the
+    # end), never shuffled, so no test passage overlaps a training one.
+    ordered: bool = False
 
     @property
     def regression(self) -> bool:
@@ -146,7 +149,7 @@ def _make_data(name: str, params: tuple, test_fraction: float, seed: int,
     if n > cap:
         raise SpecError(f"dataset {name}: {n} examples is more than this server allows "
                         f"({cap}). Lower n_samples.")
-    order = np.random.default_rng(seed + 1).permutation(n)
+    order = np.arange(n) if kind.ordered else np.random.default_rng(seed + 1).permutation(n)
     n_test = max(1, int(round(n * test_fraction)))
     if n - n_test < 1:
         raise SpecError(f"dataset {name}: test_fraction {test_fraction} leaves no training "
@@ -159,7 +162,7 @@ def _make_data(name: str, params: tuple, test_fraction: float, seed: int,
     elif raw.y.ndim == 1:
         in_test = _stratified_test(raw.y[order], test_fraction, n_test)
     else:  # labels per position: no class to stratify by
-        in_test = np.arange(n) < n_test
+        in_test = np.arange(n) >= n - n_test if kind.ordered else np.arange(n) < n_test
     test_idx, train_idx = order[in_test], order[~in_test]
     x_train, x_test = raw.x[train_idx], raw.x[test_idx]
     mean = std = None

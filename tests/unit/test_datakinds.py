@@ -51,7 +51,7 @@ def test_feature_names_prefer_the_dataset_then_the_kind():
 
 
 def test_only_token_kinds_read_token_ids_and_only_points_lie_on_a_plane():
-    assert [k for k, v in DATA_KINDS.items() if v.tokens] == ["sequence"]
+    assert [k for k, v in DATA_KINDS.items() if v.tokens] == ["sequence", "text"]
     assert [k for k, v in DATA_KINDS.items() if v.plane] == ["2d"]
 
 
