@@ -1,0 +1,281 @@
+"""The Generative page's GAN: the target (built in, or the learner's CSV of points), both
+stacks and the players' settings, Train / Pause / Reset and the slow-motion stepper, then
+the live views read from the run's snapshot every POLL_SECONDS.
+
+The GanRun lives in this session's state and is trained by a job on the session's JobBoard
+(cancelled when the tab closes), so no other session ever sees it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from playground.errors import SpecError
+from playground.generative.gan import GanTrainer
+from playground.generative.gan_presets import GAN_PRESETS
+from playground.generative.gan_run import GanRun, GanSnapshot
+from playground.generative.gan_spec import GAN_PARAMS, GanSpec
+from playground.generative.targets import TARGETS, parse_points_csv, points_target
+from playground.ui.blackbox_runs import job_board
+from playground.ui.text import md
+from playground.viz.generative import gan_losses, quality_figure, samples_figure
+
+POLL_SECONDS = 1.0
+JOB = "gan"
+OWN = "your points"
+_SPEC, _RUN, _POINTS, _NARRATION = "gan.spec", "gan.run", "gan.points", "gan.narration"
+ACTIVATIONS = ("relu", "leaky_relu", "tanh", "gelu", "sigmoid")
+_PARAMS = {p.name: p for p in GAN_PARAMS}
+
+
+def gan_spec() -> GanSpec:
+    if _SPEC not in st.session_state:
+        st.session_state[_SPEC] = GAN_PRESETS["gan_ring"].spec()
+    return st.session_state[_SPEC]
+
+
+def gan_run() -> GanRun | None:
+    return st.session_state.get(_RUN)
+
+
+def _set_spec(spec: GanSpec) -> None:
+    """A new spec puts the run aside (its weights belong to the old one)."""
+    if spec != st.session_state.get(_SPEC):
+        job_board().cancel(JOB)
+        st.session_state.pop(_RUN, None)
+        st.session_state.pop(_NARRATION, None)
+    st.session_state[_SPEC] = spec
+
+
+def render_setup() -> None:
+    """Preset, target, upload, both stacks and the settings."""
+    spec = gan_spec()
+    top = st.columns([2, 2, 3])
+    preset = top[0].selectbox("Preset", ["–", *GAN_PRESETS], key="gan.preset",
+                              format_func=lambda k: GAN_PRESETS[k].title if k in GAN_PRESETS
+                              else "choose a preset…")
+    if preset in GAN_PRESETS and top[0].button("Open preset", key="gan.open"):
+        _set_spec(GAN_PRESETS[preset].spec())
+        st.session_state.pop(_POINTS, None)
+        st.rerun()
+    if preset in GAN_PRESETS:
+        top[0].caption(GAN_PRESETS[preset].description)
+    targets = [*TARGETS, *([OWN] if _POINTS in st.session_state else [])]
+    current = OWN if _POINTS in st.session_state else spec.target
+    target = top[1].selectbox("Target distribution", targets, index=targets.index(current),
+                              key=f"gan.target.{current}",
+                              help="The 2D points the generator learns to imitate.")
+    top[1].caption(TARGETS[target].description if target in TARGETS
+                   else f"Your {len(st.session_state[_POINTS]):,} points.")
+    upload = top[2].file_uploader("Or upload your points (CSV: x,y per row)", type=["csv"],
+                                  key="gan.upload")
+    if upload is not None and st.session_state.get("gan.upload_name") != upload.file_id:
+        try:
+            points = parse_points_csv(upload.getvalue())
+        except SpecError as exc:
+            top[2].error(md(exc), icon=":material/error:")
+        else:
+            st.session_state["gan.upload_name"] = upload.file_id
+            st.session_state[_POINTS] = points
+            _set_spec(spec)
+            job_board().cancel(JOB)
+            st.session_state.pop(_RUN, None)
+            st.rerun()
+    if target != current:
+        if target != OWN:
+            st.session_state.pop(_POINTS, None)
+        _set_spec(GanSpec.from_dict({**spec.to_dict(), "target": target}) if target in TARGETS
+                  else spec)
+        st.rerun()
+
+    left, right = st.columns(2)
+    stacks = {"generator": _stack_ui(left, "Generator", "noise z → point", spec.generator),
+              "discriminator": _stack_ui(right, "Discriminator", "point → real?",
+                                         spec.discriminator)}
+    settings = _settings_ui(spec.settings)
+    try:
+        new = GanSpec.from_dict({**spec.to_dict(), **stacks, "train": settings})
+    except SpecError as exc:
+        st.error(md(exc), icon=":material/error:")
+        return
+    _set_spec(new)
+    with st.expander("Spec as JSON (download, or paste one)"):
+        st.download_button("Download GAN spec", new.to_json(), "gan_spec.json",
+                           mime="application/json", key="gan.download")
+        text = st.text_area("Paste a GAN spec", key="gan.paste", height=120)
+        if st.button("Apply pasted spec", key="gan.apply") and text.strip():
+            try:
+                _set_spec(GanSpec.from_json(text))
+            except SpecError as exc:
+                st.error(md(exc), icon=":material/error:")
+            else:
+                st.rerun()
+
+
+def _stack_ui(col: Any, title: str, what: str, layers: tuple[dict, ...]) -> list[dict]:
+    """Hidden layers, width and activation; returns the layer list (head added when
+    built: 2 outputs for the generator, 1 for the discriminator)."""
+    key = title.lower()
+    linear = [la for la in layers if la["type"] == "linear"]
+    acts = [la["type"] for la in layers if la["type"] in ACTIVATIONS]
+    col.markdown(f"**{title}** ({what})")
+    a, b, c = col.columns(3)
+    depth = a.number_input("Hidden layers", 0, 4, len(linear), key=f"gan.{key}.depth")
+    width = b.number_input("Units each", 4, 256, linear[0]["units"] if linear else 64,
+                           step=4, key=f"gan.{key}.width")
+    act = c.selectbox("Activation", ACTIVATIONS,
+                      index=ACTIVATIONS.index(acts[0]) if acts else 0, key=f"gan.{key}.act")
+    built = [la for _ in range(int(depth)) for la in ({"type": "linear", "units": int(width)},
+                                                      {"type": act})]
+    col.caption(" → ".join([f"linear {width} → {act}"] * int(depth) + [
+        "linear 2 (x, y)" if key == "generator" else "linear 1 (logit)"]))
+    return built
+
+
+def _settings_ui(s: dict[str, Any]) -> dict[str, Any]:
+    cols = st.columns(5)
+    out = dict(s)
+    out["loss"] = cols[0].selectbox("Loss", _PARAMS["loss"].choices,
+                                    index=_PARAMS["loss"].choices.index(s["loss"]),
+                                    help=_PARAMS["loss"].help, key="gan.loss")
+    out["noise_dim"] = int(cols[1].number_input("Noise dimension", 1, 64, s["noise_dim"],
+                                                help=_PARAMS["noise_dim"].help,
+                                                key="gan.noise"))
+    out["d_steps"] = int(cols[2].number_input("D steps per G step (k)", 1, 10, s["d_steps"],
+                                              key="gan.k", help=_PARAMS["d_steps"].help))
+    out["steps"] = int(cols[3].number_input("Generator steps", 1, 100_000, s["steps"],
+                                            step=500, key="gan.steps"))
+    out["seed"] = int(cols[4].number_input("Seed", 0, 2**31 - 1, s["seed"], key="gan.seed"))
+    cols = st.columns(5)
+    lrs = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
+    for col, who in zip(cols[:2], ("g", "d"), strict=True):
+        value = s[f"{who}_lr"]
+        options = sorted({*lrs, value})
+        out[f"{who}_lr"] = col.select_slider(f"{'Generator' if who == 'g' else 'Discriminator'}"
+                                             " learning rate", options, value=value,
+                                             key=f"gan.{who}_lr")
+    for col, who in zip(cols[2:4], ("g", "d"), strict=True):
+        choices = _PARAMS[f"{who}_optimizer"].choices
+        out[f"{who}_optimizer"] = col.selectbox(
+            f"{'Generator' if who == 'g' else 'Discriminator'} optimizer", choices,
+            index=choices.index(s[f"{who}_optimizer"]), key=f"gan.{who}_opt")
+    out["batch_size"] = int(cols[4].number_input("Batch", 8, 2048, s["batch_size"], step=32,
+                                                 key="gan.batch"))
+    return out
+
+
+def _ensure_run() -> GanRun | None:
+    run = gan_run()
+    if run is None:
+        points = st.session_state.get(_POINTS)
+        try:
+            trainer = GanTrainer(gan_spec(), points_target(points) if points is not None
+                                 else None)
+        except SpecError as exc:
+            st.error(md(exc), icon=":material/error:")
+            return None
+        run = st.session_state[_RUN] = GanRun(trainer)
+    return run
+
+
+def render_controls() -> None:
+    """Train / Pause, Reset, and the slow-motion D step and G step."""
+    board = job_board()
+    status = board.status(JOB)
+    training = status is not None and status.active
+    row = st.container(horizontal=True)
+    if training:
+        if row.button("Pause", key="gan.pause", type="primary"):
+            job = board.get(JOB)
+            if job is not None:
+                job.cancel(wait=2.0)
+            st.rerun()
+    elif row.button("Train", key="gan.train", type="primary"):
+        run = _ensure_run()
+        if run is not None and run.trainer.finished:
+            st.info("This run has spent its step budget: raise Generator steps or Reset.")
+        elif run is not None:
+            message = board.start(JOB, run.train)
+            if message:
+                st.warning(md(message))
+            st.rerun()
+    if row.button("Reset", key="gan.reset"):
+        board.cancel(JOB)
+        st.session_state.pop(_RUN, None)
+        st.session_state.pop(_NARRATION, None)
+        st.rerun()
+    slow = row.button("Slow motion: D step", key="gan.d_step", disabled=training)
+    slow_g = row.button("Slow motion: G step", key="gan.g_step", disabled=training)
+    if slow or slow_g:
+        run = _ensure_run()
+        if run is not None:
+            st.session_state[_NARRATION] = _narrate("d" if slow else "g",
+                                                    run.slow_step("d" if slow else "g"))
+    if st.session_state.get(_NARRATION):
+        st.info(st.session_state[_NARRATION], icon=":material/slow_motion_video:")
+
+
+def _narrate(phase: str, m: dict[str, float]) -> str:
+    if phase == "d":
+        return (f"**Discriminator step.** D saw a batch of real points and a batch the "
+                f"generator made (the generator's weights stayed put) and moved its weights "
+                f"to tell them apart: loss {m['d_loss']:.3f}, mean D(x) on real points "
+                f"{m['d_real']:.2f}, on generated ones {m['d_fake']:.2f}. The heatmap is D's "
+                "new view of the plane. Next: **G step**.")
+    return (f"**Generator step.** G made new points and followed the gradient of its loss "
+            f"through the discriminator (whose weights stayed put): loss {m['g_loss']:.3f}. "
+            "Each arrow shows where a point was pushed — up D's slope, towards what D calls "
+            "real. Next: **D step**.")
+
+
+def render_live() -> None:
+    """The run's live views; a polling fragment while it trains."""
+    run = gan_run()
+    if run is None:
+        st.caption("Press **Train** to start, or step in slow motion: a discriminator step, "
+                   "then a generator step.")
+        return
+    status = job_board().status(JOB)
+    training = status is not None and status.active
+
+    @st.fragment(run_every=POLL_SECONDS if training else None)
+    def live() -> None:
+        now = job_board().status(JOB)
+        if training and (now is None or not now.active):
+            st.rerun()
+        if now is not None and now.error:
+            st.error(md(now.error), icon=":material/error:")
+        _draw(run.snapshot())
+
+    live()
+
+
+def _draw(snap: GanSnapshot) -> None:
+    h = snap.history
+    q = h.quality[-1] if h.quality else None
+    cols = st.columns(4)
+    cols[0].metric("Generator steps", f"{snap.steps_done:,} / {snap.steps:,}")
+    cols[1].metric("MMD² to the data", f"{q.mmd:.4f}" if q else "–",
+                   help="Maximum mean discrepancy between 2,000 generated and real points: "
+                        "0 when the distributions match.")
+    if q is not None and q.n_modes:
+        cols[2].metric("Modes covered", f"{q.modes_covered} of {q.n_modes}",
+                       help="A mode counts when a quarter of its fair share of samples lie "
+                            "within 3 standard deviations of it.")
+        cols[3].metric("High-quality samples", f"{q.high_quality:.0%}",
+                       help="Share of samples within 3 standard deviations of some mode.")
+    for failure in snap.failures:
+        st.warning(md(f"{failure.name.capitalize()}: {failure.explanation}"),
+                   icon=":material/warning:")
+    left, right = st.columns([3, 2])
+    left.plotly_chart(samples_figure(snap.real, snap.fake, snap.xs, snap.ys, snap.d_map,
+                                     snap.arrows_at, snap.arrows,
+                                     "Real (blue) and generated (orange) over D's view"),
+                      key="gan.plane")
+    left.caption("Background: the discriminator's belief that a point is real (bright: "
+                 "real). Black lines: where the generator's next step pushes each of its "
+                 "points — along −∂loss/∂point, up D's slope.")
+    right.plotly_chart(gan_losses(h.d_loss, h.g_loss), key="gan.losses")
+    right.plotly_chart(quality_figure(h.quality_steps, h.quality), key="gan.quality")
