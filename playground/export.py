@@ -1,4 +1,5 @@
-"""What leaves the playground: safetensors weights, metrics JSON and plain PyTorch source.
+"""What leaves the playground: safetensors weights, metrics JSON, plain PyTorch source, and
+the traced network as TorchScript or ONNX.
 
 Weights are only ever read with safetensors (never unpickled), and a file is checked against
 the spec's model before loading, so a mismatch names the layer instead of failing deep in
@@ -7,16 +8,19 @@ the spec's model before loading, so a mismatch names the layer instead of failin
 
 from __future__ import annotations
 
+import copy
 import inspect
+import io
 import json
 import math
 import pprint
+import warnings
 from pathlib import Path
 from typing import Any
 
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file, save
 from torch import nn
 
 from playground.builder import build_model
@@ -37,12 +41,17 @@ def save_weights(model: nn.Module, path: str | Path, spec: Spec | None = None) -
         The path written.
     """
     path = Path(path)
+    path.write_bytes(weights_bytes(model, spec))
+    return path
+
+
+def weights_bytes(model: nn.Module, spec: Spec | None = None) -> bytes:
+    """The safetensors file `save_weights` writes, as bytes (a download)."""
     tensors = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
     metadata = {"format": "deep-learning-playground"}
     if spec is not None:
         metadata["spec"] = spec.to_json(indent=None)
-    save_file(tensors, str(path), metadata=metadata)
-    return path
+    return save(tensors, metadata=metadata)
 
 
 def read_weights(path: str | Path) -> dict[str, torch.Tensor]:
@@ -90,6 +99,55 @@ def load_weights(spec: Spec, path: str | Path, model: nn.Module | None = None) -
     model = model if model is not None else build_model(spec, report)
     model.load_state_dict(tensors)
     return model
+
+
+ONNX_OPSET = 17  # read by onnxruntime 1.10 and later
+
+
+def _example_input(spec: Spec, device: torch.device) -> torch.Tensor:
+    """A batch of two zero examples of the spec's input, as tracing needs one."""
+    info = validate(spec).info
+    dtype = torch.long if info.tokens else torch.float32
+    return torch.zeros((2, *info.input_shape), dtype=dtype, device=device)
+
+
+def torchscript_bytes(model: nn.Module, spec: Spec) -> bytes:
+    """The trained network traced to TorchScript (`torch.jit.load` runs it without the
+    playground), on the CPU and in eval mode."""
+    model = copy.deepcopy(model).to("cpu").eval()
+    try:
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")  # TorchScript is deprecated, and still loads anywhere
+            traced = torch.jit.trace(model, _example_input(spec, torch.device("cpu")))
+    except (RuntimeError, TypeError) as exc:
+        raise SpecError(f"This network cannot be traced to TorchScript ({_first_line(exc)}). "
+                        "Export the weights or the PyTorch script instead.") from None
+    buffer = io.BytesIO()
+    torch.jit.save(traced, buffer)
+    return buffer.getvalue()
+
+
+def onnx_bytes(model: nn.Module, spec: Spec) -> bytes:
+    """The trained network as ONNX (opset ONNX_OPSET, any batch size: input "x", output
+    "y"), for onnxruntime and other runtimes."""
+    model = copy.deepcopy(model).to("cpu").eval()
+    buffer = io.BytesIO()
+    try:
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")  # the TorchScript-based exporter is deprecated
+            torch.onnx.export(model, (_example_input(spec, torch.device("cpu")),), buffer,
+                              opset_version=ONNX_OPSET, dynamo=False, input_names=["x"],
+                              output_names=["y"], dynamic_axes={"x": {0: "batch"},
+                                                                "y": {0: "batch"}})
+    except (RuntimeError, TypeError, ValueError, ImportError) as exc:
+        raise SpecError(f"This network cannot be exported to ONNX opset {ONNX_OPSET} "
+                        f"({_first_line(exc)}). Export TorchScript or the weights instead."
+                        ) from None
+    return buffer.getvalue()
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
 
 
 def _where(report: ShapeReport, key: str) -> str:
