@@ -26,6 +26,7 @@ POLL_SECONDS = 1.0
 JOB = "gan"
 OWN = "your points"
 _SPEC, _RUN, _POINTS, _NARRATION = "gan.spec", "gan.run", "gan.points", "gan.narration"
+_VERSION = "gan.version"
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "gelu", "sigmoid")
 _PARAMS = {p.name: p for p in GAN_PARAMS}
 
@@ -49,6 +50,13 @@ def _set_spec(spec: GanSpec) -> None:
     st.session_state[_SPEC] = spec
 
 
+def _replace_spec(spec: GanSpec) -> None:
+    """A spec from outside the widgets (preset, paste, target): the widgets are keyed by a
+    version, so they start again from the new spec instead of keeping their old values."""
+    _set_spec(spec)
+    st.session_state[_VERSION] = st.session_state.get(_VERSION, 0) + 1
+
+
 def render_setup() -> None:
     """Preset, target, upload, both stacks and the settings."""
     spec = gan_spec()
@@ -57,7 +65,7 @@ def render_setup() -> None:
                               format_func=lambda k: GAN_PRESETS[k].title if k in GAN_PRESETS
                               else "choose a preset…")
     if preset in GAN_PRESETS and top[0].button("Open preset", key="gan.open"):
-        _set_spec(GAN_PRESETS[preset].spec())
+        _replace_spec(GAN_PRESETS[preset].spec())
         st.session_state.pop(_POINTS, None)
         st.rerun()
     if preset in GAN_PRESETS:
@@ -86,8 +94,8 @@ def render_setup() -> None:
     if target != current:
         if target != OWN:
             st.session_state.pop(_POINTS, None)
-        _set_spec(GanSpec.from_dict({**spec.to_dict(), "target": target}) if target in TARGETS
-                  else spec)
+        _replace_spec(GanSpec.from_dict({**spec.to_dict(), "target": target})
+                      if target in TARGETS else spec)
         st.rerun()
 
     left, right = st.columns(2)
@@ -107,7 +115,7 @@ def render_setup() -> None:
         text = st.text_area("Paste a GAN spec", key="gan.paste", height=120)
         if st.button("Apply pasted spec", key="gan.apply") and text.strip():
             try:
-                _set_spec(GanSpec.from_json(text))
+                _replace_spec(GanSpec.from_json(text))
             except SpecError as exc:
                 st.error(md(exc), icon=":material/error:")
             else:
@@ -117,7 +125,7 @@ def render_setup() -> None:
 def _stack_ui(col: Any, title: str, what: str, layers: tuple[dict, ...]) -> list[dict]:
     """Hidden layers, width and activation; returns the layer list (head added when
     built: 2 outputs for the generator, 1 for the discriminator)."""
-    key = title.lower()
+    key = f"{title.lower()}.{st.session_state.get(_VERSION, 0)}"
     linear = [la for la in layers if la["type"] == "linear"]
     acts = [la["type"] for la in layers if la["type"] in ACTIVATIONS]
     col.markdown(f"**{title}** ({what})")
@@ -130,24 +138,25 @@ def _stack_ui(col: Any, title: str, what: str, layers: tuple[dict, ...]) -> list
     built = [la for _ in range(int(depth)) for la in ({"type": "linear", "units": int(width)},
                                                       {"type": act})]
     col.caption(" → ".join([f"linear {width} → {act}"] * int(depth) + [
-        "linear 2 (x, y)" if key == "generator" else "linear 1 (logit)"]))
+        "linear 2 (x, y)" if title == "Generator" else "linear 1 (logit)"]))
     return built
 
 
 def _settings_ui(s: dict[str, Any]) -> dict[str, Any]:
+    v = st.session_state.get(_VERSION, 0)
     cols = st.columns(5)
     out = dict(s)
     out["loss"] = cols[0].selectbox("Loss", _PARAMS["loss"].choices,
                                     index=_PARAMS["loss"].choices.index(s["loss"]),
-                                    help=_PARAMS["loss"].help, key="gan.loss")
+                                    help=_PARAMS["loss"].help, key=f"gan.loss.{v}")
     out["noise_dim"] = int(cols[1].number_input("Noise dimension", 1, 64, s["noise_dim"],
                                                 help=_PARAMS["noise_dim"].help,
-                                                key="gan.noise"))
+                                                key=f"gan.noise.{v}"))
     out["d_steps"] = int(cols[2].number_input("D steps per G step (k)", 1, 10, s["d_steps"],
-                                              key="gan.k", help=_PARAMS["d_steps"].help))
+                                              key=f"gan.k.{v}", help=_PARAMS["d_steps"].help))
     out["steps"] = int(cols[3].number_input("Generator steps", 1, 100_000, s["steps"],
-                                            step=500, key="gan.steps"))
-    out["seed"] = int(cols[4].number_input("Seed", 0, 2**31 - 1, s["seed"], key="gan.seed"))
+                                            step=500, key=f"gan.steps.{v}"))
+    out["seed"] = int(cols[4].number_input("Seed", 0, 2**31 - 1, s["seed"], key=f"gan.seed.{v}"))
     cols = st.columns(5)
     lrs = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
     for col, who in zip(cols[:2], ("g", "d"), strict=True):
@@ -155,14 +164,14 @@ def _settings_ui(s: dict[str, Any]) -> dict[str, Any]:
         options = sorted({*lrs, value})
         out[f"{who}_lr"] = col.select_slider(f"{'Generator' if who == 'g' else 'Discriminator'}"
                                              " learning rate", options, value=value,
-                                             key=f"gan.{who}_lr")
+                                             key=f"gan.{who}_lr.{v}")
     for col, who in zip(cols[2:4], ("g", "d"), strict=True):
         choices = _PARAMS[f"{who}_optimizer"].choices
         out[f"{who}_optimizer"] = col.selectbox(
             f"{'Generator' if who == 'g' else 'Discriminator'} optimizer", choices,
-            index=choices.index(s[f"{who}_optimizer"]), key=f"gan.{who}_opt")
+            index=choices.index(s[f"{who}_optimizer"]), key=f"gan.{who}_opt.{v}")
     out["batch_size"] = int(cols[4].number_input("Batch", 8, 2048, s["batch_size"], step=32,
-                                                 key="gan.batch"))
+                                                 key=f"gan.batch.{v}"))
     return out
 
 
