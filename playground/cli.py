@@ -1,7 +1,8 @@
 """`python -m playground`: the command-line face of the core.
 
 Subcommands: layers | datasets | validate | train | generative | export | bench. Every
-listing is generated from the registries; every user mistake is one `error: ...` line on stderr and exit code 2.
+listing is generated from the registries; every user mistake is one `error: ...` line on
+stderr and exit code 2.
 """
 
 from __future__ import annotations
