@@ -12,8 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.classic.overfitting import overfit_onset
 from playground.viz.figure import make_figure, title
-from playground.viz.palette import NEUTRAL, OKABE_ITO
+from playground.viz.palette import NEUTRAL, OKABE_ITO, WRONG
 
 TRAIN_COLOR = OKABE_ITO[0]
 TEST_COLOR = OKABE_ITO[1]
@@ -93,7 +94,19 @@ def loss_curve(step_loss: Sequence[float], epochs: Sequence[dict[str, float]],
                "line": {"color": NEUTRAL, "width": 1}}]
     traces += _epoch_traces(epochs, x_axis, (("train_loss", "train loss (epoch)"),
                                              ("test_loss", "test loss (epoch)")))
-    return make_figure(traces, _layout("Loss", x_title, LOSS_LABELS.get(loss, loss), height))
+    layout = _layout("Loss", x_title, LOSS_LABELS.get(loss, loss), height)
+    onset = overfit_onset(epochs)
+    if onset is not None:  # where memorising starts: test loss up, train loss still down
+        record = epochs[onset - 1]
+        x = record["epoch"] if x_axis == "epoch" else record["step"]
+        layout["shapes"] = [{"type": "line", "x0": x, "x1": x, "yref": "paper", "y0": 0,
+                             "y1": 1, "line": {"color": WRONG, "dash": "dot", "width": 2}}]
+        layout["annotations"] = [{
+            "x": x, "yref": "paper", "y": 1, "xanchor": "left", "yanchor": "top",
+            "showarrow": False, "font": {"size": 11, "color": WRONG},
+            "text": f"epoch {onset}: test loss rises from here<br>while train loss falls "
+                    "(overfitting)"}]
+    return make_figure(traces, layout)
 
 
 def accuracy_curve(epochs: Sequence[dict[str, float]], x_axis: str = "step",
