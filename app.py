@@ -16,6 +16,7 @@ PAGES = [
     st.Page("views/train.py", title="Train", icon=":material/model_training:"),
     st.Page("views/learning_loop.py", title="Learning loop", icon=":material/autorenew:"),
     st.Page("views/depth.py", title="Depth", icon=":material/layers:"),
+    st.Page("views/deep_vs_classic.py", title="Deep vs classic", icon=":material/balance:"),
     st.Page("views/generative.py", title="Generative", icon=":material/scatter_plot:"),
     st.Page("views/activations.py", title="Activations", icon=":material/visibility:"),
     st.Page("views/attention.py", title="Attention", icon=":material/hub:"),
