@@ -20,7 +20,7 @@ class Limits:
     max_samples: int  # per dataset
     max_jobs: int  # background experiments (black box, depth) running at once on this server
     max_runs: int  # training runs admitted at once; later ones queue and start by themselves
-    workers: int  # threads that train the admitted runs in turn (one per core)
+    workers: int  # threads that train the admitted runs in turn (a core is left for pages)
     max_train_seconds: int  # wall time of one background run
     max_activation_mb: int  # estimated activation memory of one training step or evaluation
     reattach_seconds: int  # how long a closed tab's run waits for a reload to reattach it
@@ -38,7 +38,7 @@ def current_limits() -> Limits:
         max_samples=_env_int("PLAYGROUND_MAX_SAMPLES", 20_000),
         max_jobs=_env_int("PLAYGROUND_MAX_JOBS", 8),
         max_runs=_env_int("PLAYGROUND_MAX_RUNS", 32),
-        workers=_env_int("PLAYGROUND_WORKERS", os.cpu_count() or 1),
+        workers=_env_int("PLAYGROUND_WORKERS", max(1, (os.cpu_count() or 2) - 1)),
         max_train_seconds=_env_int("PLAYGROUND_MAX_TRAIN_SECONDS", 600),
         max_activation_mb=_env_int("PLAYGROUND_MAX_ACTIVATION_MB", 1500),
         reattach_seconds=_env_int("PLAYGROUND_REATTACH_SECONDS", 600),

@@ -232,13 +232,15 @@ class Runner:
         return result
 
     def train_slice(self, seconds: float) -> bool:
-        """Train for about `seconds` (a scheduler worker calls this); True while there is
-        more to do, False once done, paused, failed or past the time cap."""
+        """Train for about `seconds` of this thread's CPU time (a scheduler worker calls
+        this; CPU time, so waits for the interpreter lock do not shorten a run's share);
+        True while there is more to do, False once done, paused, failed or past the time
+        cap."""
         now = time.monotonic()
         if self._started is None:
             self._started = now
             self._clock = (now, self.trainer.samples_seen, None, 0)
-        end = now + seconds
+        end = time.thread_time() + seconds
         try:
             while not self._stop.is_set():
                 with self.lock:
@@ -250,7 +252,7 @@ class Runner:
                     self.message = (f"Paused after {self.max_seconds:g} s, this server's time "
                                     "cap for one run. Press Train to continue.")
                     return False
-                if now >= end:
+                if time.thread_time() >= end:
                     return True
         except SpecError:
             pass  # the trainer recorded why (divergence); snapshot() reports it
