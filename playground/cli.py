@@ -169,6 +169,7 @@ def cmd_train(args: argparse.Namespace, out: TextIO) -> int:
     import torch
 
     from playground.export import save_weights, write_metrics
+    from playground.language.runs import GrammarWatch, is_text, language_metrics
     from playground.spec import load_spec
     from playground.trainer import Trainer
 
@@ -189,17 +190,23 @@ def cmd_train(args: argparse.Namespace, out: TextIO) -> int:
                      f"{trainer.device_label}, {spec.train.epochs} epochs of "
                      f"{trainer.steps_per_epoch} steps\n")
     progress = Progress(spec.train.epochs * trainer.steps_per_epoch, sys.stderr)
+    text = is_text(trainer.data)
+    watch = GrammarWatch() if text else None
     while not trainer.done:
         try:
             result = trainer.step()
         except SpecError:
             break  # diverged: the message is in trainer.diverged, written below
         progress.update(trainer, result.epoch_done)
+        if watch is not None and result.epoch_done:
+            watch.after_epoch(trainer.model, trainer.data, trainer.epoch)
     metrics = {**trainer.metrics(), "epochs": trainer.epoch, "steps": trainer.step_count,
                "device": trainer.device_label, "parameters": trainer.parameters,
                "samples_per_second": trainer.samples_per_second,
                "seconds": trainer.train_seconds, "diverged": trainer.diverged,
                "history": trainer.history.to_dict()}
+    if text:
+        metrics |= language_metrics(trainer.history.epochs, trainer.data, watch)
     write_metrics(out_dir / "metrics.json", metrics)
     save_weights(trainer.model, out_dir / "model.safetensors", spec)
     (out_dir / "spec.json").write_text(spec.to_json() + "\n", encoding="utf-8")
@@ -300,6 +307,23 @@ def _generative_kind(path: str) -> bool:
     return isinstance(data, dict) and "kind" in data
 
 
+MAX_GENERATED = 5000  # characters one generate call writes
+
+
+def cmd_generate(args: argparse.Namespace, out: TextIO) -> int:
+    """Continue a prompt with the language model of a run folder."""
+    from playground.language.runs import continue_text, load_run
+    from playground.language.sampling import Sampling
+
+    if not 1 <= args.tokens <= MAX_GENERATED:
+        raise SpecError(f"--tokens is {args.tokens}; generate 1 to {MAX_GENERATED:,}.")
+    model, data = load_run(args.run_dir)
+    sampling = Sampling(args.temperature, args.top_k, args.top_p)
+    out.write(args.prompt + continue_text(model, data, args.prompt, args.tokens, sampling,
+                                          args.seed) + "\n")
+    return 0
+
+
 def cmd_generative(args: argparse.Namespace, out: TextIO) -> int:
     """Train a GAN spec headless; write metrics.json, samples.csv and both networks'
     weights to --out."""
@@ -363,6 +387,16 @@ def make_parser() -> ArgumentParser:
     p.add_argument("--threads", type=_positive_int, default=1, metavar="N",
                    help="torch CPU threads (default 1)")
     p.set_defaults(func=cmd_generative)
+
+    p = sub.add_parser("generate", help="continue a prompt with a trained text run")
+    p.add_argument("run_dir", help="a folder written by train --out (spec.json, weights)")
+    p.add_argument("--prompt", required=True, help="the text to continue")
+    p.add_argument("--tokens", type=int, default=200, help="characters to generate")
+    p.add_argument("--temperature", type=float, default=1.0, help="0 is greedy")
+    p.add_argument("--top-k", type=int, default=0, help="keep the k likeliest (0: all)")
+    p.add_argument("--top-p", type=float, default=1.0, help="nucleus share (1: all)")
+    p.add_argument("--seed", type=int, default=0, help="the same seed, the same text")
+    p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("step", help="take learning-loop steps: loss before and after, "
                        "gradient and update norms per parameter tensor")

@@ -52,4 +52,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
            "letters in order; each output position counts the smaller letters."),
     Preset("brackets_lstm", "Brackets (LSTM)", "An LSTM reads brackets one at a time and "
            "keeps a running depth to tell balanced strings from unbalanced ones."),
+    Preset("char_transformer", "Language model (transformer)", "Two causal transformer "
+           "blocks predict the next character of the playground's guide; samples go from "
+           "noise to words. Open the Language model page to generate."),
+    Preset("char_lstm", "Language model (LSTM)", "An LSTM reads the guide one character at "
+           "a time and predicts the next; it passes the bigram baseline in a few epochs."),
 )}

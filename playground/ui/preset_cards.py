@@ -16,7 +16,8 @@ from playground.ui.text import md
 BUILD_PAGE = "views/build.py"
 _KIND_ICONS = {"2d": ":material/scatter_plot:", "1d": ":material/show_chart:",
                "image": ":material/image:",
-               "tabular": ":material/table_chart:", "sequence": ":material/text_fields:"}
+               "tabular": ":material/table_chart:", "sequence": ":material/text_fields:",
+               "text": ":material/article:"}
 
 
 @st.cache_data(show_spinner=False)
