@@ -199,7 +199,8 @@ def table_raw(frame: pd.DataFrame, target: str, features: tuple[str, ...] = (),
         raise SpecError(f"Target {target!r} has a single class ({classes[0]!r}); a "
                         "classifier needs at least two. Pick another target column.")
     if len(classes) > limits.max_classes:
-        hint = (" It looks like a number: choose regression." if
+        hint = (" It looks like a measurement, not a class: pick a column of categories "
+                "(own tables train classifiers)." if
                 pd.api.types.is_numeric_dtype(y_col) else " Pick a column of categories.")
         raise SpecError(f"Target {target!r} has {len(classes):,} different values, more than "
                         f"the {limits.max_classes} classes this server trains.{hint}")

@@ -7,6 +7,7 @@ from playground.shapes import analyze
 from playground.ui.dataset_picker import render_dataset_picker, render_dataset_preview
 from playground.ui.layer_cards import render_add_layer, render_layer_cards
 from playground.ui.network_view import render_diagram, render_shape_table
+from playground.ui.own_data_view import render_own_data
 from playground.ui.spec_files import render_spec_files, show_flash
 from playground.ui.state import get_spec
 from playground.ui.text import md
@@ -22,6 +23,8 @@ st.subheader("1 · Data")
 data_left, data_right = st.columns([1, 1.4], gap="large")
 with data_left:
     render_dataset_picker(spec)
+    with st.expander("Your own data: a table, points, pictures", icon=":material/upload:"):
+        render_own_data(spec)
 with data_right:
     render_dataset_preview(spec)
 

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from playground.ui.export_view import render_export
 from playground.ui.live_view import render_live_view
 from playground.ui.state import get_spec, require_runner
 from playground.ui.train_controls import render_controls, render_settings, show_notices
@@ -18,3 +19,6 @@ show_notices()
 runner = require_runner()
 render_controls(runner, runner.snapshot())
 render_live_view(runner, get_spec())
+with st.expander("Model out: weights, TorchScript, ONNX, a PyTorch script",
+                 icon=":material/output:"):
+    render_export(runner, get_spec())

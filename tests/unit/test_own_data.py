@@ -74,7 +74,7 @@ def test_a_spec_without_its_upload_says_so():
     (b"a,kind\n" + b"".join(b"%d,x\n" % i for i in range(30)), "kind", "single class"),
     (b"a,kind\n1,x\n2,y\n", "kind", "at least 10"),
     (b"a,kind\n" + b"".join(b"%d,%d\n" % (i, i) for i in range(10_000)), "kind",
-     "choose regression"),
+     "looks like a measurement"),
     (b"name,kind\n" + b"".join(b"person%d,%d\n" % (i, i % 2) for i in range(200)), "kind",
      "probably a name or an id"),
     (_csv(), "nope", "no column 'nope'"),
