@@ -1,0 +1,1 @@
+"""Classroom: lessons as data, challenges checked against a run, and a class board."""
