@@ -1,6 +1,7 @@
-"""Train a GAN spec without a page (the CLI's `generative` command): progress on a stream,
-then metrics.json (quality, losses, time), samples.csv (2,000 generated points) and both
-networks' weights as safetensors in the out folder."""
+"""Train a GAN or diffusion spec without a page (the CLI's `generative` command, and `train`
+on such a spec): progress on a stream, then metrics.json (quality, losses, time),
+samples.csv (2,000 generated points) and the networks' weights as safetensors in the out
+folder."""
 
 from __future__ import annotations
 
@@ -12,8 +13,76 @@ from typing import Any, TextIO
 import numpy as np
 from safetensors.torch import save_file
 
+from playground.errors import SpecError
+from playground.generative.diffusion import BANDS, DiffusionTrainer
+from playground.generative.diffusion_spec import DiffusionSpec
 from playground.generative.gan import QUALITY_SAMPLES, GanTrainer
 from playground.generative.gan_spec import GanSpec
+from playground.generative.quality import measure
+
+
+def load_generative_spec(path: str | Path) -> GanSpec | DiffusionSpec:
+    """The GAN or diffusion spec in a file, chosen by its "kind"."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"Cannot read spec {str(path)!r}: {exc}.") from None
+    try:
+        kind = json.loads(text).get("kind")
+    except (json.JSONDecodeError, RecursionError, AttributeError):
+        kind = None  # from_json words the problem
+    return DiffusionSpec.from_json(text) if kind == "diffusion" else GanSpec.from_json(text)
+
+
+def train_generative(spec: GanSpec | DiffusionSpec, out: Path,
+                     stream: TextIO) -> dict[str, Any]:
+    """Train either kind headless and write its outputs; returns the metrics."""
+    if isinstance(spec, DiffusionSpec):
+        return train_diffusion(spec, out, stream)
+    return train_gan(spec, out, stream)
+
+
+def _progress(stream: TextIO, done: int, steps: int, q: Any) -> None:
+    stream.write(f"step {done}/{steps}" + (f"  mmd² {q.mmd:.4f}" if q else "")
+                 + (f"  modes {q.modes_covered}/{q.n_modes}  high-quality "
+                    f"{q.high_quality:.0%}" if q and q.n_modes else "") + "\n")
+
+
+def _write_samples(out: Path, pts: np.ndarray) -> None:
+    (out / "samples.csv").write_text("x,y\n" + "\n".join(f"{x:.5f},{y:.5f}" for x, y in pts)
+                                     + "\n")
+
+
+def train_diffusion(spec: DiffusionSpec, out: Path, stream: TextIO) -> dict[str, Any]:
+    """Train the denoiser, then sample 2,000 points by the full reverse chain."""
+    trainer = DiffusionTrainer(spec)
+    start = last = time.monotonic()
+    while not trainer.finished:
+        trainer.step()
+        if time.monotonic() - last > 1.0 or trainer.finished:
+            last = time.monotonic()
+            h = trainer.history
+            _progress(stream, trainer.steps_done, spec.settings["steps"],
+                      h.quality[-1] if h.quality else None)
+    seconds = time.monotonic() - start
+    pts, _ = trainer.sample(QUALITY_SAMPLES)
+    quality = measure(pts, trainer.eval_real, trainer.target)
+    h = trainer.history
+    bands = np.array(h.band_loss[-200:])
+    metrics = {"kind": "diffusion", "target": spec.target, "steps": trainer.steps_done,
+               "seconds": round(seconds, 2), **quality.as_dict(),
+               "loss": float(np.mean(h.loss[-50:])),
+               "band_loss": {f"t {b * spec.settings['timesteps'] // BANDS}–"
+                             f"{(b + 1) * spec.settings['timesteps'] // BANDS - 1}":
+                             float(np.nanmean(bands[:, b])) for b in range(BANDS)},
+               "history": {"steps": h.quality_steps,
+                           "quality": [q.as_dict() for q in h.quality]}}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    _write_samples(out, pts)
+    save_file({k: v.contiguous() for k, v in trainer.model.state_dict().items()},
+              str(out / "denoiser.safetensors"))
+    return metrics
 
 
 def train_gan(spec: GanSpec, out: Path, stream: TextIO) -> dict[str, Any]:
@@ -23,11 +92,8 @@ def train_gan(spec: GanSpec, out: Path, stream: TextIO) -> dict[str, Any]:
         trainer.step()
         if time.monotonic() - last > 1.0 or trainer.finished:
             last = time.monotonic()
-            q = trainer.history.quality[-1] if trainer.history.quality else None
-            stream.write(f"step {trainer.steps_done}/{spec.settings['steps']}"
-                         + (f"  mmd² {q.mmd:.4f}" if q else "")
-                         + (f"  modes {q.modes_covered}/{q.n_modes}  high-quality "
-                            f"{q.high_quality:.0%}" if q and q.n_modes else "") + "\n")
+            _progress(stream, trainer.steps_done, spec.settings["steps"],
+                      trainer.history.quality[-1] if trainer.history.quality else None)
     seconds = time.monotonic() - start
     quality = trainer.quality()
     h = trainer.history
@@ -39,8 +105,7 @@ def train_gan(spec: GanSpec, out: Path, stream: TextIO) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     pts = trainer.samples(QUALITY_SAMPLES)
-    (out / "samples.csv").write_text("x,y\n" + "\n".join(f"{x:.5f},{y:.5f}" for x, y in pts)
-                                     + "\n")
+    _write_samples(out, pts)
     save_file({k: v.contiguous() for k, v in trainer.generator.state_dict().items()},
               str(out / "generator.safetensors"))
     save_file({k: v.contiguous() for k, v in trainer.discriminator.state_dict().items()},
