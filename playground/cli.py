@@ -325,22 +325,21 @@ def cmd_generate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_generative(args: argparse.Namespace, out: TextIO) -> int:
-    """Train a GAN spec headless; write metrics.json, samples.csv and both networks'
-    weights to --out."""
+    """Train a GAN or diffusion spec headless; write metrics.json, samples.csv and the
+    networks' weights to --out."""
     import torch
 
-    from playground.generative.gan_spec import load_gan_spec
-    from playground.generative.headless import train_gan
+    from playground.generative.headless import load_generative_spec, train_generative
 
     torch.set_num_threads(args.threads)
-    spec = load_gan_spec(args.spec)
+    spec = load_generative_spec(args.spec)
     out_dir = Path(args.out)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SpecError(f"Cannot create the output folder {str(out_dir)!r}: "
                         f"{exc.strerror}.") from None
-    m = train_gan(spec, out_dir, sys.stderr)
+    m = train_generative(spec, out_dir, sys.stderr)
     modes = (f", {m['modes_covered']} of {m['n_modes']} modes covered, "
              f"{m['high_quality']:.0%} high-quality samples" if m["n_modes"] else "")
     out.write(f"mmd² {m['mmd']:.4f}{modes} after {m['steps']} steps ({m['seconds']:.1f} s)\n"
@@ -379,8 +378,8 @@ def make_parser() -> ArgumentParser:
                    "more to thread hand-offs than they gain)")
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("generative", help="train a GAN spec headless: metrics.json with "
-                       "modes covered, high-quality share and MMD, and samples.csv")
+    p = sub.add_parser("generative", help="train a GAN or diffusion spec headless: metrics.json "
+                       "with modes covered, high-quality share and MMD, and samples.csv")
     p.add_argument("spec", metavar="SPEC.json")
     p.add_argument("--out", required=True, metavar="DIR",
                    help="folder for metrics.json, samples.csv and the weights")

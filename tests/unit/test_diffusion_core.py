@@ -95,3 +95,14 @@ def test_the_ring_preset_covers_the_modes_it_promises(tmp_path):
     spec = DIFFUSION_PRESETS["diffusion_ring"].spec()
     m = train_generative(spec, tmp_path, io.StringIO())
     assert m["modes_covered"] >= 7 and m["high_quality"] >= 0.8 and m["seconds"] < 60
+
+
+def test_cli_train_dispatches_a_diffusion_spec(tmp_path, capsys):
+    from playground.cli import main
+
+    path = tmp_path / "d.json"
+    path.write_text(DiffusionSpec().with_settings(**SMALL).to_json())
+    assert main(["train", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert json.loads((tmp_path / "out" / "metrics.json").read_text())["kind"] == "diffusion"
+    assert len((tmp_path / "out" / "samples.csv").read_text().splitlines()) == 2001
+    assert "modes covered" in capsys.readouterr().out
