@@ -46,6 +46,6 @@ class DiffusionPreset(GanPreset):
 DIFFUSION_PRESETS: dict[str, DiffusionPreset] = {p.name: p for p in (
     DiffusionPreset("diffusion_ring", "Diffusion on a ring of 8", "A 3×128 ReLU denoiser with "
                     "a 16-number time embedding, 100 linear-schedule steps: reverse sampling "
-                    "from pure noise lands on all eight modes (8 of 8 covered, about 87 % "
-                    "high-quality samples after 3,000 steps)."),
+                    "from pure noise lands on all eight modes (8 of 8 covered, about 86 % "
+                    "high-quality samples after 3,000 steps, 7.6 s on one core)."),
 )}
