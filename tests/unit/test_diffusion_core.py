@@ -106,3 +106,15 @@ def test_cli_train_dispatches_a_diffusion_spec(tmp_path, capsys):
     assert json.loads((tmp_path / "out" / "metrics.json").read_text())["kind"] == "diffusion"
     assert len((tmp_path / "out" / "samples.csv").read_text().splitlines()) == 2001
     assert "modes covered" in capsys.readouterr().out
+
+
+def test_background_run_trains_to_its_budget_and_snapshots_the_chain():
+    from playground.generative.diffusion_run import DiffusionRun
+
+    run = DiffusionRun(DiffusionTrainer(DiffusionSpec().with_settings(**SMALL)))
+    seen = []
+    assert run.train(lambda frac, text: seen.append(frac)) == 40
+    snap = run.snapshot(n=50, frames=4)
+    assert snap.steps_done == 40 and snap.generated.shape == (50, 2)
+    assert len(snap.chain) == 5 and np.array_equal(snap.chain[-1], snap.generated)
+    assert run.forward(19, n=50).shape == (50, 2) and seen
