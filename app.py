@@ -22,6 +22,7 @@ PAGES = [
     st.Page("views/attention.py", title="Attention", icon=":material/hub:"),
     st.Page("views/attributions.py", title="Attributions", icon=":material/highlight:"),
     st.Page("views/black_box.py", title="Black box", icon=":material/help_center:"),
+    st.Page("views/classroom.py", title="Classroom", icon=":material/school:"),
 ]
 
 
