@@ -1,7 +1,8 @@
-"""Generative: a GAN trained live on 2D points."""
+"""Generative: a GAN and a diffusion model trained live on 2D points."""
 
 import streamlit as st
 
+from playground.ui.diffusion_view import render_diffusion
 from playground.ui.generative_view import render_controls, render_live, render_setup
 
 st.title("Generative")
@@ -11,7 +12,13 @@ st.caption("A generative adversarial network on 2D points, trained live. The gen
            "the plane, the generator's push on its points, and whether every mode of the "
            "data is covered.")
 
-render_setup()
-st.divider()
-render_controls()
-render_live()
+gan_tab, diffusion_tab = st.tabs(["GAN", "Diffusion"])
+with gan_tab:
+    render_setup()
+    st.divider()
+    render_controls()
+    render_live()
+with diffusion_tab:
+    st.caption("A diffusion model instead: noise is added to the data step by step until "
+               "nothing is left, and a denoiser learns to undo one step at a time.")
+    render_diffusion()

@@ -1,0 +1,145 @@
+"""The Generative page's diffusion model: target, denoiser width/depth and the schedule,
+the forward process at a chosen timestep, Train / Pause / Reset in the background, then the
+loss per timestep band, quality, and the reverse chain frame by frame.
+
+The DiffusionRun lives in this session's state and is trained by a job on the session's
+JobBoard (cancelled when the tab closes), so no other session ever sees it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.errors import SpecError
+from playground.generative.diffusion import DiffusionTrainer
+from playground.generative.diffusion_run import DiffusionRun, DiffusionSnapshot
+from playground.generative.diffusion_spec import SCHEDULES, DiffusionSpec
+from playground.generative.gan_presets import DIFFUSION_PRESETS
+from playground.generative.targets import TARGETS
+from playground.ui.blackbox_runs import job_board
+from playground.ui.text import md
+from playground.viz.diffusion import band_loss_figure, points_figure
+
+POLL_SECONDS = 1.0
+JOB = "diffusion"
+_SPEC, _RUN = "dif.spec", "dif.run"
+
+
+def diffusion_spec() -> DiffusionSpec:
+    if _SPEC not in st.session_state:
+        st.session_state[_SPEC] = DIFFUSION_PRESETS["diffusion_ring"].spec()
+    return st.session_state[_SPEC]
+
+
+def _trainer() -> DiffusionTrainer:
+    """The run's trainer, or an untrained one for the forward view before any run."""
+    run = st.session_state.get(_RUN)
+    return run.trainer if run is not None else DiffusionTrainer(diffusion_spec())
+
+
+def render_diffusion() -> None:
+    """Setup, the forward process, controls and the live views."""
+    spec = diffusion_spec()
+    s = spec.settings
+    cols = st.columns(4)
+    target = cols[0].selectbox("Target", list(TARGETS), index=list(TARGETS).index(spec.target),
+                               key="dif.target")
+    schedule = cols[1].selectbox("Noise schedule", SCHEDULES,
+                                 index=SCHEDULES.index(s["schedule"]), key="dif.schedule")
+    timesteps = cols[2].number_input("Timesteps T", 2, 1000, s["timesteps"], key="dif.T")
+    steps = cols[3].number_input("Training steps", 1, 100_000, s["steps"], step=500,
+                                 key="dif.steps")
+    try:
+        new = DiffusionSpec.from_dict({**spec.to_dict(), "target": target,
+                                       "train": {**spec.to_dict()["train"], "steps": steps,
+                                                 "schedule": schedule,
+                                                 "timesteps": timesteps}})
+    except SpecError as exc:
+        st.error(md(exc), icon=":material/error:")
+        return
+    if new != spec:
+        job_board().cancel(JOB)
+        st.session_state.pop(_RUN, None)
+        st.session_state[_SPEC] = spec = new
+    st.caption(DIFFUSION_PRESETS["diffusion_ring"].description)
+
+    t = st.slider("Forward process: timestep t", 0, spec.settings["timesteps"] - 1, 0,
+                  key="dif.forward")
+    trainer = _trainer()
+    ab = float(trainer.schedule.alpha_bar[t])
+    st.plotly_chart(points_figure(trainer.eval_real[:500], trainer.forward_points(t),
+                                  f"q(x_t | x_0) at t = {t}: ᾱ_t = {ab:.3f}"),
+                    key="dif.forward_fig")
+    st.caption(f"Each point is x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε: {ab:.0%} of the signal's "
+               "variance is left; by the last step the data has dissolved into N(0, I).")
+    _controls()
+    _live()
+
+
+def _controls() -> None:
+    board = job_board()
+    status = board.status(JOB)
+    training = status is not None and status.active
+    row = st.container(horizontal=True)
+    if training:
+        if row.button("Pause", key="dif.pause", type="primary"):
+            job = board.get(JOB)
+            if job is not None:
+                job.cancel(wait=2.0)
+            st.rerun()
+    elif row.button("Train", key="dif.train", type="primary"):
+        run = st.session_state.get(_RUN)
+        if run is None:
+            run = st.session_state[_RUN] = DiffusionRun(DiffusionTrainer(diffusion_spec()))
+        if run.trainer.finished:
+            st.info("This run has spent its step budget: raise Training steps or Reset.")
+        else:
+            message = board.start(JOB, run.train)
+            if message:
+                st.warning(md(message))
+            st.rerun()
+    if row.button("Reset", key="dif.reset"):
+        board.cancel(JOB)
+        st.session_state.pop(_RUN, None)
+        st.rerun()
+
+
+def _live() -> None:
+    run = st.session_state.get(_RUN)
+    if run is None:
+        st.caption("Press **Train** to teach the denoiser to predict the noise.")
+        return
+    status = job_board().status(JOB)
+    training = status is not None and status.active
+
+    @st.fragment(run_every=POLL_SECONDS if training else None)
+    def live() -> None:
+        now = job_board().status(JOB)
+        if training and (now is None or not now.active):
+            st.rerun()
+        if now is not None and now.error:
+            st.error(md(now.error), icon=":material/error:")
+        _draw(run.snapshot(), run.trainer.spec.settings["timesteps"])
+
+    live()
+
+
+def _draw(snap: DiffusionSnapshot, timesteps: int) -> None:
+    h = snap.history
+    q = h.quality[-1] if h.quality else None
+    cols = st.columns(4)
+    cols[0].metric("Training steps", f"{snap.steps_done:,} / {snap.steps:,}")
+    cols[1].metric("MMD² to the data", f"{q.mmd:.4f}" if q else "–")
+    if q is not None and q.n_modes:
+        cols[2].metric("Modes covered", f"{q.modes_covered} of {q.n_modes}")
+        cols[3].metric("High-quality samples", f"{q.high_quality:.0%}")
+    left, right = st.columns([3, 2])
+    frames = len(snap.chain)
+    frame = left.slider("Reverse sampling: frame (0 = pure noise)", 0, frames - 1, frames - 1,
+                        key="dif.frame") if frames > 1 else 0
+    left.plotly_chart(points_figure(snap.real, snap.chain[frame],
+                                    f"Reverse chain, frame {frame} of {frames - 1}"),
+                      key="dif.reverse")
+    right.plotly_chart(band_loss_figure(h.steps, h.band_loss, timesteps), key="dif.bands")
+    right.caption("Low timesteps (little noise) are the hardest to predict the noise of; "
+                  "high ones are nearly pure noise, so ε is almost x_t itself.")
