@@ -57,7 +57,11 @@ def render_link_maker() -> None:
     labels = list(CONTROLS)
     hide = st.multiselect("Hide", labels, format_func=CONTROLS.get, key="link_hide")
     lock = st.multiselect("Lock", labels, format_func=CONTROLS.get, key="link_lock")
-    st.code("?" + urlencode(lesson_query(name or None, set(hide), set(lock))))
+    query = lesson_query(name or None, set(hide), set(lock))
+    if query:
+        st.code("?" + urlencode(query))
+    else:
+        st.caption("Pick a lesson or controls to hide or lock to get a link.")
 
 
 def _weights() -> bytes | None:
@@ -114,11 +118,14 @@ def _show_board(board: Board, code: str) -> None:
         return
     ranked = sorted(rows, key=lambda r: -_last(r))
     st.table({"name": [md(r.name) for r in ranked],
-              "test accuracy": [f"{_last(r):.3f}" for r in ranked],
+              "test accuracy": [f"{_last(r):.3f}" if _last(r) >= 0 else "untrained"
+                                for r in ranked],
               "parameters": [r.metrics.get("parameters", 0) for r in ranked]})
-    st.plotly_chart(board_curves([r.name for r in rows],
-                                 [[e.get("test_accuracy", 0.0) for e in r.metrics.get("epochs", [])]
-                                  for r in rows]))
+    trained = [r for r in rows if r.metrics.get("epochs")]
+    if trained:
+        st.plotly_chart(board_curves(
+            [r.name for r in trained],
+            [[e.get("test_accuracy", 0.0) for e in r.metrics["epochs"]] for r in trained]))
     key = st.text_input("Teacher key", type="password", key="class_key")
     close, clear = st.columns(2)
     try:
