@@ -427,6 +427,10 @@ def make_parser() -> ArgumentParser:
                    "attribution methods")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_bench)
+
+    from playground.classic.compare import add_parser as add_compare
+
+    add_compare(sub)
     return parser
 
 

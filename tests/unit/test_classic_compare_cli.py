@@ -56,3 +56,13 @@ def test_compare_network_row_and_errors() -> None:
     assert rows[0].model.startswith("Neural") and rows[0].learned == 4810
     with pytest.raises(SpecError, match="seeds"):
         compare(spec, ["knn"], [1.0], 0)
+
+
+def test_cli_main_runs_compare_and_refuses_bad_sizes() -> None:
+    from playground.cli import main
+
+    out = io.StringIO()
+    assert main(["compare", SPEC, "--baselines", "logreg", "--sizes", "1", "--no-network",
+                 "--json"], out) == 0
+    assert json.loads(out.getvalue())["summary"][0]["n_train"] > 1000
+    assert main(["compare", SPEC, "--sizes", "2"], io.StringIO()) == 2
