@@ -3,6 +3,7 @@
 import streamlit as st
 import torch
 
+from playground.ui.lesson_panel import read_lesson_link, render_lesson_panel
 from playground.ui.session_bar import render_share, render_undo
 from playground.ui.sidebar import render_sidebar
 from playground.ui.state import follow_history
@@ -30,9 +31,11 @@ def main() -> None:
     st.set_page_config(page_title="Deep Learning Playground", page_icon=":material/hub:",
                        layout="wide")
     page = st.navigation(PAGES)
+    read_lesson_link()  # before follow_history rewrites the URL
     follow_history()
     render_sidebar()
     with st.sidebar:
+        render_lesson_panel()
         render_undo()
         render_share()
     page.run()

@@ -17,12 +17,16 @@ from playground.errors import SpecError
 from playground.runner import Runner, Snapshot
 from playground.session import Change
 from playground.spec import TRAIN_PARAMS, Spec, losses_for
+from playground.ui.lesson_panel import hidden, locked
 from playground.ui.state import reset_runner, set_spec
 from playground.ui.text import md
 from playground.ui.widgets import TYPED_SUFFIX, param_input
 
 LABELS = {"lr": "learning rate", "batch_size": "batch size", "epochs": "epoch budget",
           "l1": "L1 penalty", "l2": "L2 penalty", "loss": "loss"}
+# Which lesson control (lessons.CONTROLS) each setting belongs to, for hide/lock links.
+CONTROL_OF = {"optimizer": "optimizer", "lr": "lr", "batch_size": "batch_size",
+              "epochs": "epochs", "l1": "regularization", "l2": "regularization"}
 _NOTICE = "train_notice"
 _MESSAGE = "train_message"
 _SYNCED = "train_settings_synced"
@@ -51,9 +55,10 @@ def render_settings(spec: Spec) -> None:
     # Only the losses that train this dataset's task (classes or numbers) are offered; the
     # dataset picker switches the loss when the task changes.
     fitting = {"loss": losses_for(DATASETS[spec.dataset.name].task)}
-    chosen = {}
     cols = st.columns(5)
-    for i, p in enumerate(TRAIN_PARAMS):
+    shown = [p for p in TRAIN_PARAMS if not hidden(CONTROL_OF.get(p.name))]
+    chosen = {p.name: values[p.name] for p in TRAIN_PARAMS}
+    for i, p in enumerate(shown):
         tail = (" Applies live, without new weights." if p.live else
                 " Changing it starts again from new weights.")
         if p.name in fitting:
@@ -61,7 +66,7 @@ def render_settings(spec: Spec) -> None:
         with cols[i % 5]:
             chosen[p.name] = param_input(
                 dataclasses.replace(p, help=p.help + tail), values[p.name], key=_key(p.name),
-                label=LABELS.get(p.name, p.name),
+                label=LABELS.get(p.name, p.name), disabled=locked(CONTROL_OF.get(p.name)),
                 options_disabled=unavailable if p.name == "device" else ())
     changed = [name for name in chosen if chosen[name] != values[name]]
     if changed:
