@@ -1,5 +1,6 @@
 """The class board's storage: one small data-access module over DB-API. SQLite is the
-embedded default (a file under PLAYGROUND_CLASS_DB's directory, no set-up). Hand-ins are
+embedded default (a file under PLAYGROUND_CLASS_DB's directory, no set-up); PostgreSQL is
+used when PLAYGROUND_DATABASE_URL holds a postgresql:// URL (psycopg 3). Hand-ins are
 plain JSON plus safetensors bytes: nothing read back is ever unpickled."""
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ _SCHEMA = (
     " code TEXT NOT NULL, name TEXT NOT NULL, spec TEXT NOT NULL, metrics TEXT NOT NULL,"
     " weights BLOB, created REAL NOT NULL)",
 )
+
+
+_PG_SCHEMA = tuple(q.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "SERIAL PRIMARY KEY")
+                   .replace("BLOB", "BYTEA").replace("REAL", "DOUBLE PRECISION")
+                   for q in _SCHEMA)
 
 
 class BoardError(ValueError):
@@ -58,23 +64,34 @@ class Board:
     """Classes and their hand-ins. Reading needs the code; changing a class needs its key."""
 
     def __init__(self, path: Path | str | None = None) -> None:
-        self._db = sqlite3.connect(str(path or default_path()), check_same_thread=False,
-                                   timeout=10)
-        with self._db:
-            for statement in _SCHEMA:
-                self._db.execute(statement)
+        url = str(path) if path else os.environ.get("PLAYGROUND_DATABASE_URL", "")
+        self._pg = url.startswith(("postgresql://", "postgres://"))
+        if self._pg:
+            import psycopg  # only where PostgreSQL is configured
+
+            self._db = psycopg.connect(url, autocommit=True)
+        else:
+            self._db = sqlite3.connect(str(path or default_path()), isolation_level=None,
+                                       timeout=10)
+        for statement in _PG_SCHEMA if self._pg else _SCHEMA:
+            self._sql(statement)
+
+    def _sql(self, query: str, args: tuple = ()):
+        """Run one statement (autocommit: each is its own transaction) on either database."""
+        if self._pg:
+            return self._db.execute(query.replace("?", "%s"), args)
+        return self._db.execute(query, args)
 
     def open_class(self) -> tuple[str, str]:
         """A new class: its short code (for students) and private key (for the teacher)."""
         code = "".join(secrets.choice(_CODE_CHARS) for _ in range(6))
         key, salt = secrets.token_urlsafe(12), secrets.token_hex(8)
-        with self._db:
-            self._db.execute("INSERT INTO classes VALUES (?, ?, ?, 1, ?)",
-                             (code, _hash(key, salt), salt, time.time()))
+        self._sql("INSERT INTO classes VALUES (?, ?, ?, 1, ?)",
+                  (code, _hash(key, salt), salt, time.time()))
         return code, key
 
     def _class(self, code: str) -> tuple[str, str, int]:
-        row = self._db.execute("SELECT key_hash, salt, open FROM classes WHERE code = ?",
+        row = self._sql("SELECT key_hash, salt, open FROM classes WHERE code = ?",
                                (str(code).strip().upper(),)).fetchone()
         if row is None:
             raise BoardError(f"No class with code {code!r}: check the code on the board.")
@@ -99,35 +116,33 @@ class Board:
         if weights is not None and len(weights) > MAX_WEIGHT_BYTES:
             raise BoardError(f"The weights are {len(weights) / 1024:.0f} KiB; hand-ins take at "
                              f"most {MAX_WEIGHT_BYTES // 1024} KiB. Hand in a smaller network.")
-        (count,) = self._db.execute("SELECT COUNT(*) FROM handins WHERE code = ?",
+        (count,) = self._sql("SELECT COUNT(*) FROM handins WHERE code = ?",
                                     (code,)).fetchone()
         if count >= MAX_HANDINS:
             raise BoardError(f"This class already has {MAX_HANDINS} hand-ins, the most it takes.")
-        with self._db:
-            cur = self._db.execute(
-                "INSERT INTO handins (code, name, spec, metrics, weights, created)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (code, name, json.dumps(spec), json.dumps(metrics), weights, time.time()))
-        return int(cur.lastrowid)
+        (number,) = self._sql(
+            "INSERT INTO handins (code, name, spec, metrics, weights, created)"
+            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (code, name, json.dumps(spec), json.dumps(metrics), weights, time.time())).fetchone()
+        return int(number)
 
     def handins(self, code: str) -> list[HandIn]:
         """The board of one class, oldest first."""
         self._class(code)
-        rows = self._db.execute("SELECT id, name, spec, metrics, weights, created FROM handins"
+        rows = self._sql("SELECT id, name, spec, metrics, weights, created FROM handins"
                                 " WHERE code = ? ORDER BY id", (code.strip().upper(),))
-        return [HandIn(i, n, json.loads(s), json.loads(m), w, c) for i, n, s, m, w, c in rows]
+        return [HandIn(i, n, json.loads(s), json.loads(m), None if w is None else bytes(w), c)
+                for i, n, s, m, w, c in rows]
 
     def close_class(self, code: str, key: str) -> None:
         """Stop taking hand-ins; the board stays readable."""
         code = self._authorise(code, key)
-        with self._db:
-            self._db.execute("UPDATE classes SET open = 0 WHERE code = ?", (code,))
+        self._sql("UPDATE classes SET open = 0 WHERE code = ?", (code,))
 
     def clear_class(self, code: str, key: str) -> int:
         """Delete every hand-in of the class; returns how many went."""
         code = self._authorise(code, key)
-        with self._db:
-            return self._db.execute("DELETE FROM handins WHERE code = ?", (code,)).rowcount
+        return self._sql("DELETE FROM handins WHERE code = ?", (code,)).rowcount
 
     def close(self) -> None:
         self._db.close()
