@@ -161,6 +161,14 @@ def test_other_settings_say_they_reset():
                for i in at.info)
 
 
+def test_early_stopping_patience_is_a_setting_of_the_run():
+    at = open_train(PRESETS["spiral"].spec())
+    box = at.number_input(key="train.patience")
+    assert box.label == "early-stopping patience"
+    box.set_value(5).run()
+    assert current_spec(at).train.patience == 5
+
+
 def test_absurd_learning_rate_explains_divergence_and_offers_a_way_back():
     at = open_train(diverging_spec())
     click(at, "train.epoch")
