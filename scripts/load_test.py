@@ -14,7 +14,7 @@ and a cross-session check: a session that ever sees another's epoch budget, or n
 own, is a leak.
 
 A benchmark, not a test: numbers depend on the machine and its load.
-Usage: python -m playground.bench.load [--sessions 10] [--seconds 60] [--browsers 0]
+Usage: python -m scripts.load_test [--sessions 10] [--seconds 60] [--browsers 0]
        [--url http://host:port  (default: start a server here)]
 """
 
@@ -29,16 +29,14 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from playground.bench.live import ARGS, CHROMIUM, free_port, proc_status, start_server
 from playground.presets import PRESETS
 from playground.spec import Spec
-
-if TYPE_CHECKING:  # the core imports no streamlit; the clients load its protobufs when they run
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 PRESET = "spiral"
 BASE_EPOCHS = 900  # + the session number: each budget names its session (the cap is 1000)
@@ -71,8 +69,6 @@ class Client:
 
 def _rerun(client: Client, widgets=None, fragment: str = "") -> bytes:
     """A rerun request for the Train page (st.navigation picks it by its URL name)."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-
     msg = BackMsg()
     state = msg.rerun_script
     state.query_string = client.query
@@ -103,9 +99,6 @@ def _read(client: Client, msg: ForwardMsg, buttons: dict[str, str]) -> None:
 
 async def run_client(client: Client, url: str, seconds: float) -> None:
     """Open the Train page, press Train, then watch and rerun until time is up."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
     buttons: dict[str, str] = {}
     finished = asyncio.Event()
