@@ -199,11 +199,16 @@ class Session:
         trainer = self.runs.restore(number)
         if trainer is None:
             return False
-        self._push(self._undo, f"restore run {number}")
+        self.take(trainer, f"restore run {number}")
+        return True
+
+    def take(self, trainer: Trainer, what: str) -> None:
+        """Make `trainer` (a model from elsewhere: a kept run, a class hand-in) the current
+        run, spec and weights; Undo, named by `what`, brings back what was current before."""
+        self._push(self._undo, what)
         self._redo.clear()
         self._detach_run()
         self.spec, self._runner = trainer.spec, self._runner_for(trainer)
-        return True
 
     def suspend(self) -> bool:
         """Pause the run while nobody watches it; True when it was training."""
