@@ -49,6 +49,12 @@ class HandIn:
     created: float
 
 
+def _row(row: tuple) -> HandIn:
+    number, name, spec, metrics, weights, created = row
+    return HandIn(number, name, json.loads(spec), json.loads(metrics),
+                  None if weights is None else bytes(weights), created)
+
+
 def default_path() -> Path:
     """PLAYGROUND_CLASS_DB names the directory; else a folder in the user's home."""
     folder = Path(os.environ.get("PLAYGROUND_CLASS_DB", Path.home() / ".playground"))
@@ -131,8 +137,20 @@ class Board:
         self._class(code)
         rows = self._sql("SELECT id, name, spec, metrics, weights, created FROM handins"
                                 " WHERE code = ? ORDER BY id", (code.strip().upper(),))
-        return [HandIn(i, n, json.loads(s), json.loads(m), None if w is None else bytes(w), c)
-                for i, n, s, m, w, c in rows]
+        return [_row(row) for row in rows]
+
+    def handin(self, code: str, key: str, number: int) -> HandIn:
+        """One hand-in with its weights, for the teacher to open in front of the class.
+
+        The key is asked although reading the board needs only the code: the board shows
+        names and scores, but a hand-in's weights are a trained model, and a student who
+        could open a classmate's could hand it in again as their own."""
+        code = self._authorise(code, key)
+        row = self._sql("SELECT id, name, spec, metrics, weights, created FROM handins"
+                        " WHERE code = ? AND id = ?", (code, int(number))).fetchone()
+        if row is None:
+            raise BoardError(f"Hand-in {number} is not on this class's board (cleared?).")
+        return _row(row)
 
     def close_class(self, code: str, key: str) -> None:
         """Stop taking hand-ins; the board stays readable."""
