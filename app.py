@@ -21,6 +21,7 @@ PAGES = [
     st.Page("views/generative.py", title="Generative", icon=":material/scatter_plot:"),
     st.Page("views/activations.py", title="Activations", icon=":material/visibility:"),
     st.Page("views/attention.py", title="Attention", icon=":material/hub:"),
+    st.Page("views/language_model.py", title="Language model", icon=":material/edit_note:"),
     st.Page("views/attributions.py", title="Attributions", icon=":material/highlight:"),
     st.Page("views/black_box.py", title="Black box", icon=":material/help_center:"),
     st.Page("views/classroom.py", title="Classroom", icon=":material/school:"),

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from playground.errors import SpecError
-from playground.inspection.attention import AttentionRecorder
 from playground.run_list import RunList
+from playground.run_watchers import RunWatchers
 from playground.runner import ModelKey, Runner
 from playground.spec import Spec, only_live_changes
 from playground.trainer import Trainer
@@ -240,8 +240,9 @@ class Session:
 
     @staticmethod
     def _runner_for(trainer: Trainer) -> Runner:
-        # Attention models record their maps on a probe input while they train.
-        return Runner(trainer, on_step=AttentionRecorder.for_trainer(trainer))
+        # Attention models record their maps on a probe input while they train, and text
+        # runs a sample every few seconds.
+        return Runner(trainer, on_step=RunWatchers.for_trainer(trainer))
 
     def _trained(self) -> bool:
         return self._runner is not None and self._runner.trainer.step_count > 0

@@ -5,11 +5,11 @@ import streamlit as st
 
 from playground.datasets import DATASETS
 from playground.inspection.attention import (
-    AttentionRecorder,
     attention_sites,
     capture_attention,
 )
 from playground.inspection.recurrent import recurrent_sites, trace_recurrent
+from playground.run_watchers import watchers
 from playground.ui import attention_view as view
 from playground.ui.state import get_runner, runner_error
 from playground.ui.text import md
@@ -56,8 +56,7 @@ def maps_and_states() -> None:
         overall = view.test_set_scores(model, data)
         for amap, whole in zip(maps, overall, strict=True):
             view.show_attention_layer(amap, whole, tokens, mirror)
-        recorder = runner.on_step if isinstance(runner.on_step, AttentionRecorder) else None
-        view.show_history(recorder, info.vocab, mirror)
+        view.show_history(watchers(runner).attention, info.vocab, mirror)
     traces = trace_recurrent(model, x)
     if traces:
         st.header("Recurrent layers over time")
