@@ -4,16 +4,12 @@ timestep, a reverse chain, the loss per timestep band, quality) from the script 
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from playground.generative.diffusion import DiffusionHistory, DiffusionTrainer
-from playground.jobs import Progress
-
-MAX_SECONDS = 600  # a live run stops by itself after this long (a forgotten tab)
+from playground.generative.live_run import LiveRun
 
 
 @dataclass(frozen=True)
@@ -26,24 +22,8 @@ class DiffusionSnapshot:
     history: DiffusionHistory
 
 
-class DiffusionRun:
-    def __init__(self, trainer: DiffusionTrainer) -> None:
-        self.trainer = trainer
-        self.lock = threading.Lock()
-
-    def train(self, progress: Progress) -> int:
-        """The job's work: step until the budget is spent (or the job is cancelled)."""
-        t = self.trainer
-        start, reported = time.monotonic(), 0.0
-        while not t.finished and time.monotonic() - start < MAX_SECONDS:
-            with self.lock:
-                t.step()
-            now = time.monotonic()
-            if now - reported > 0.05:  # where a Pause is noticed
-                reported = now
-                progress(t.steps_done / t.spec.settings["steps"],
-                         f"Step {t.steps_done:,} of {t.spec.settings['steps']:,}")
-        return t.steps_done
+class DiffusionRun(LiveRun[DiffusionTrainer]):
+    """A diffusion model trained live, with snapshots of its forward and reverse chains."""
 
     def forward(self, step: int, n: int = 500) -> np.ndarray:
         """Real points noised to timestep `step` (the forward slider)."""

@@ -13,14 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playground.errors import SpecError
-from playground.generative.gan_spec import _check_stack
-from playground.generative.targets import TARGETS
+from playground.generative.spec_document import check_document, check_stack, parse_json, read_text
 from playground.params import Param, check_params
-from playground.spec import MAX_SPEC_BYTES
 
 KIND = "diffusion"
 SCHEDULES = ("linear", "cosine")
+KEYS = ("kind", "target", "denoiser", "train")
 
 DIFFUSION_PARAMS: tuple[Param, ...] = (
     Param("schedule", str, "cosine", "How fast noise is added: linear betas (DDPM) or the "
@@ -54,24 +52,9 @@ class DiffusionSpec:
 
     @classmethod
     def from_dict(cls, data: Any) -> DiffusionSpec:
-        if not isinstance(data, dict):
-            raise SpecError("A diffusion spec is a JSON object with keys kind, target, "
-                            "denoiser and train.")
-        if data.get("kind", KIND) != KIND:
-            raise SpecError(f"kind {data.get('kind')!r} is not a diffusion spec; set "
-                            f"\"kind\": \"{KIND}\".")
-        unknown = sorted(set(data) - {"kind", "target", "denoiser", "train"})
-        if unknown:
-            raise SpecError(f"Unknown key {', '.join(map(repr, unknown))}: a diffusion spec "
-                            "has only kind, target, denoiser and train.")
-        target = data.get("target", "ring8")
-        if target not in TARGETS:
-            raise SpecError(f"Unknown target {target!r}. Available: {', '.join(TARGETS)}.")
-        stack = _check_stack(data.get("denoiser", list(_DEFAULT_STACK)), "denoiser")
-        train = data.get("train", {})
-        if not isinstance(train, dict):
-            raise SpecError("'train' must be an object of diffusion settings such as "
-                            '{"timesteps": 100, "schedule": "cosine"}.')
+        target, train = check_document(data, KIND, KEYS, "diffusion",
+                                       '{"timesteps": 100, "schedule": "cosine"}')
+        stack = check_stack(data.get("denoiser", list(_DEFAULT_STACK)), "denoiser")
         return cls(target, stack, check_params(DIFFUSION_PARAMS, train, "train"))
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,15 +67,7 @@ class DiffusionSpec:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> DiffusionSpec:
-        if len(text) > MAX_SPEC_BYTES:
-            raise SpecError(f"This is {len(text):,} bytes; a diffusion spec is a few "
-                            "kilobytes.")
-        try:
-            data = json.loads(text)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-            raise SpecError(f"This is not valid JSON ({exc}). A diffusion spec is the JSON "
-                            "the Generative page downloads.") from None
-        return cls.from_dict(data)
+        return cls.from_dict(parse_json(text, "diffusion"))
 
     def with_settings(self, **changes: Any) -> DiffusionSpec:
         d = self.to_dict()
@@ -101,8 +76,4 @@ class DiffusionSpec:
 
 def load_diffusion_spec(path: str | Path) -> DiffusionSpec:
     """The spec in a JSON file, or a SpecError saying why it cannot be read."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"Cannot read diffusion spec {str(path)!r}: {exc}.") from None
-    return DiffusionSpec.from_json(text)
+    return DiffusionSpec.from_json(read_text(path, "diffusion spec"))

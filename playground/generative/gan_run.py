@@ -1,22 +1,18 @@
 """A GAN run driven by a background job: the worker steps the trainer under a lock while
 pages take consistent snapshots (samples, the discriminator's map, the generator's arrows,
-history) from the script thread. Pausing cancels the job; training on starts a new job on
-the same trainer, so nothing is lost between them."""
+history) from the script thread (the loop itself is LiveRun's)."""
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from playground.generative.gan import GanHistory, GanTrainer
+from playground.generative.live_run import LiveRun
 from playground.generative.quality import Failure, diagnose
-from playground.jobs import Progress
 
 GRID = 40  # the discriminator's map: GRID × GRID points over the plane
-MAX_SECONDS = 600  # a live run stops by itself after this long (a forgotten tab)
 
 
 @dataclass(frozen=True)
@@ -34,24 +30,8 @@ class GanSnapshot:
     failures: tuple[Failure, ...]
 
 
-class GanRun:
-    def __init__(self, trainer: GanTrainer) -> None:
-        self.trainer = trainer
-        self.lock = threading.Lock()
-
-    def train(self, progress: Progress) -> int:
-        """The job's work: step until the budget is spent (or the job is cancelled)."""
-        t = self.trainer
-        start, reported = time.monotonic(), 0.0
-        while not t.finished and time.monotonic() - start < MAX_SECONDS:
-            with self.lock:
-                t.step()
-            now = time.monotonic()
-            if now - reported > 0.05:  # where a Pause is noticed
-                reported = now
-                progress(t.steps_done / t.spec.settings["steps"],
-                         f"Step {t.steps_done:,} of {t.spec.settings['steps']:,}")
-        return t.steps_done
+class GanRun(LiveRun[GanTrainer]):
+    """A GAN trained live, with the slow-motion stepper and snapshots of both players."""
 
     def slow_step(self, phase: str) -> dict[str, float]:
         """One phase by hand: "d" (a discriminator step) or "g" (a generator step, which

@@ -12,16 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playground.errors import SpecError
-from playground.generative.targets import TARGETS
-from playground.layers import LAYERS
+from playground.generative.spec_document import check_document, check_stack, parse_json, read_text
 from playground.params import Param, check_params
-from playground.spec import MAX_LAYERS, MAX_SPEC_BYTES, _check_layer
 
 KIND = "gan"
 LOSSES = ("non_saturating", "least_squares")
-# Layer categories that act on a vector of features: all both players need on 2D points.
-CATEGORIES = ("dense", "activation", "normalization", "regularization")
+KEYS = ("kind", "target", "generator", "discriminator", "train")
 
 GAN_PARAMS: tuple[Param, ...] = (
     Param("noise_dim", int, 2, "Size of the random noise vector z the generator turns into a "
@@ -59,25 +55,10 @@ class GanSpec:
 
     @classmethod
     def from_dict(cls, data: Any) -> GanSpec:
-        if not isinstance(data, dict):
-            raise SpecError("A GAN spec is a JSON object with keys kind, target, generator, "
-                            "discriminator and train.")
-        if data.get("kind", KIND) != KIND:
-            raise SpecError(f"kind {data.get('kind')!r} is not a GAN spec; set \"kind\": "
-                            f"\"{KIND}\".")
-        unknown = sorted(set(data) - {"kind", "target", "generator", "discriminator", "train"})
-        if unknown:
-            raise SpecError(f"Unknown key {', '.join(map(repr, unknown))}: a GAN spec has only "
-                            "kind, target, generator, discriminator and train.")
-        target = data.get("target", "ring8")
-        if target not in TARGETS:
-            raise SpecError(f"Unknown target {target!r}. Available: {', '.join(TARGETS)}.")
-        stacks = [_check_stack(data.get(who, list(_DEFAULT_STACK)), who)
+        target, train = check_document(data, KIND, KEYS, "GAN",
+                                       '{"g_lr": 0.001, "d_steps": 1}')
+        stacks = [check_stack(data.get(who, list(_DEFAULT_STACK)), who)
                   for who in ("generator", "discriminator")]
-        train = data.get("train", {})
-        if not isinstance(train, dict):
-            raise SpecError("'train' must be an object of GAN settings such as "
-                            '{"g_lr": 0.001, "d_steps": 1}.')
         return cls(target, *stacks, check_params(GAN_PARAMS, train, "train"))
 
     def to_dict(self) -> dict[str, Any]:
@@ -91,43 +72,13 @@ class GanSpec:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> GanSpec:
-        if len(text) > MAX_SPEC_BYTES:
-            raise SpecError(f"This is {len(text):,} bytes; a GAN spec is a few kilobytes.")
-        try:
-            data = json.loads(text)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-            raise SpecError(f"This is not valid JSON ({exc}). A GAN spec is the JSON the "
-                            "Generative page downloads.") from None
-        return cls.from_dict(data)
+        return cls.from_dict(parse_json(text, "GAN"))
 
     def with_settings(self, **changes: Any) -> GanSpec:
         d = self.to_dict()
         return GanSpec.from_dict({**d, "train": {**d["train"], **changes}})
 
 
-def _check_stack(raw: Any, who: str) -> tuple[dict[str, Any], ...]:
-    if not isinstance(raw, list):
-        raise SpecError(f"'{who}' must be a list of layers such as "
-                        '[{"type": "linear", "units": 64}, {"type": "relu"}].')
-    if len(raw) > MAX_LAYERS:
-        raise SpecError(f"The {who} has {len(raw)} layers; at most {MAX_LAYERS} are built.")
-    layers = []
-    for i, layer in enumerate(raw):
-        try:
-            checked = _check_layer(i, layer, LAYERS)
-        except SpecError as exc:
-            raise SpecError(f"{who}: {exc}") from None
-        if LAYERS[checked["type"]].category not in CATEGORIES:
-            raise SpecError(f"{who}: layer {i + 1} ({checked['type']}) does not act on a "
-                            "vector of features; use linear, activation, normalization or "
-                            "dropout layers.")
-        layers.append(checked)
-    return tuple(layers)
-
-
 def load_gan_spec(path: str | Path) -> GanSpec:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"Cannot read GAN spec {str(path)!r}: {exc}.") from None
-    return GanSpec.from_json(text)
+    """The GAN spec in a JSON file, or a SpecError saying why it cannot be read."""
+    return GanSpec.from_json(read_text(path, "GAN spec"))
