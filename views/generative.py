@@ -6,11 +6,12 @@ from playground.ui.diffusion_view import render_diffusion
 from playground.ui.generative_view import render_controls, render_live, render_setup
 
 st.title("Generative")
-st.caption("A generative adversarial network on 2D points, trained live. The generator "
-           "turns random noise into points; the discriminator learns to tell them from the "
-           "real data; each improves against the other. Watch the discriminator's view of "
-           "the plane, the generator's push on its points, and whether every mode of the "
-           "data is covered.")
+st.caption("Two generative models on 2D points, trained live. In the **GAN** the generator "
+           "turns random noise into points and the discriminator learns to tell them from the "
+           "real data; each improves against the other. The **diffusion** model adds noise to "
+           "the data step by step and a denoiser learns to undo it, so sampling runs the "
+           "chain backwards from pure noise. Watch whether every mode of the data is "
+           "covered.")
 
 gan_tab, diffusion_tab = st.tabs(["GAN", "Diffusion"])
 with gan_tab:

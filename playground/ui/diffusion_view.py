@@ -17,10 +17,10 @@ from playground.generative.diffusion_spec import SCHEDULES, DiffusionSpec
 from playground.generative.gan_presets import DIFFUSION_PRESETS
 from playground.generative.targets import TARGETS
 from playground.ui.blackbox_runs import job_board
+from playground.ui.generative_view import live_fragment, run_controls
 from playground.ui.text import md
-from playground.viz.diffusion import band_loss_figure, points_figure
+from playground.viz.diffusion import band_loss_figure, chain_animation, points_figure
 
-POLL_SECONDS = 1.0
 JOB = "diffusion"
 _SPEC, _RUN = "dif.spec", "dif.run"
 
@@ -72,36 +72,15 @@ def render_diffusion() -> None:
                     key="dif.forward_fig")
     st.caption(f"Each point is x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε: {ab:.0%} of the signal's "
                "variance is left; by the last step the data has dissolved into N(0, I).")
-    _controls()
+    run_controls(JOB, "dif", _ensure_run, "Training steps", (_RUN,))
     _live()
 
 
-def _controls() -> None:
-    board = job_board()
-    status = board.status(JOB)
-    training = status is not None and status.active
-    row = st.container(horizontal=True)
-    if training:
-        if row.button("Pause", key="dif.pause", type="primary"):
-            job = board.get(JOB)
-            if job is not None:
-                job.cancel(wait=2.0)
-            st.rerun()
-    elif row.button("Train", key="dif.train", type="primary"):
-        run = st.session_state.get(_RUN)
-        if run is None:
-            run = st.session_state[_RUN] = DiffusionRun(DiffusionTrainer(diffusion_spec()))
-        if run.trainer.finished:
-            st.info("This run has spent its step budget: raise Training steps or Reset.")
-        else:
-            message = board.start(JOB, run.train)
-            if message:
-                st.warning(md(message))
-            st.rerun()
-    if row.button("Reset", key="dif.reset"):
-        board.cancel(JOB)
-        st.session_state.pop(_RUN, None)
-        st.rerun()
+def _ensure_run() -> DiffusionRun:
+    run = st.session_state.get(_RUN)
+    if run is None:
+        run = st.session_state[_RUN] = DiffusionRun(DiffusionTrainer(diffusion_spec()))
+    return run
 
 
 def _live() -> None:
@@ -109,19 +88,7 @@ def _live() -> None:
     if run is None:
         st.caption("Press **Train** to teach the denoiser to predict the noise.")
         return
-    status = job_board().status(JOB)
-    training = status is not None and status.active
-
-    @st.fragment(run_every=POLL_SECONDS if training else None)
-    def live() -> None:
-        now = job_board().status(JOB)
-        if training and (now is None or not now.active):
-            st.rerun()
-        if now is not None and now.error:
-            st.error(md(now.error), icon=":material/error:")
-        _draw(run.snapshot(), run.trainer.spec.settings["timesteps"])
-
-    live()
+    live_fragment(JOB, lambda: _draw(run.snapshot(), run.trainer.spec.settings["timesteps"]))
 
 
 def _draw(snap: DiffusionSnapshot, timesteps: int) -> None:
@@ -137,9 +104,9 @@ def _draw(snap: DiffusionSnapshot, timesteps: int) -> None:
     frames = len(snap.chain)
     frame = left.slider("Reverse sampling: frame (0 = pure noise)", 0, frames - 1, frames - 1,
                         key="dif.frame") if frames > 1 else 0
-    left.plotly_chart(points_figure(snap.real, snap.chain[frame],
-                                    f"Reverse chain, frame {frame} of {frames - 1}"),
-                      key="dif.reverse")
+    left.plotly_chart(chain_animation(snap.real, snap.chain, frame), key="dif.reverse")
+    left.caption("Press **▶ Play** under the chart to watch the chain run from pure noise "
+                 "(frame 0) to the samples, one denoising stretch per frame.")
     right.plotly_chart(band_loss_figure(h.steps, h.band_loss, timesteps), key="dif.bands")
     right.caption("Low timesteps (little noise) are the hardest to predict the noise of; "
                   "high ones are nearly pure noise, so ε is almost x_t itself.")

@@ -8,6 +8,7 @@ The GanRun lives in this session's state and is trained by a job on the session'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -17,6 +18,7 @@ from playground.generative.gan import GanTrainer
 from playground.generative.gan_presets import GAN_PRESETS
 from playground.generative.gan_run import GanRun, GanSnapshot
 from playground.generative.gan_spec import GAN_PARAMS, GanSpec
+from playground.generative.live_run import LiveRun
 from playground.generative.targets import TARGETS, parse_points_csv, points_target
 from playground.ui.blackbox_runs import job_board
 from playground.ui.text import md
@@ -189,32 +191,67 @@ def _ensure_run() -> GanRun | None:
     return run
 
 
-def render_controls() -> None:
-    """Train / Pause, Reset, and the slow-motion D step and G step."""
+def run_controls(job: str, prefix: str, ensure_run: Callable[[], LiveRun | None],
+                 budget: str, forget: tuple[str, ...]) -> tuple[Any, bool]:
+    """Train / Pause and Reset for a live run on the session's job board, shared by the GAN
+    and the diffusion tab. Returns the row (for more buttons) and whether it is training.
+
+    Args:
+        job: the job's name on the board; prefix: the widgets' key prefix.
+        ensure_run: the session's run, made on first use (None, with a message shown, when
+            it cannot be built).
+        budget: the setting to raise once the budget is spent, for the message.
+        forget: session keys Reset drops (the run first).
+    """
     board = job_board()
-    status = board.status(JOB)
+    status = board.status(job)
     training = status is not None and status.active
     row = st.container(horizontal=True)
     if training:
-        if row.button("Pause", key="gan.pause", type="primary"):
-            job = board.get(JOB)
-            if job is not None:
-                job.cancel(wait=2.0)
+        if row.button("Pause", key=f"{prefix}.pause", type="primary"):
+            running = board.get(job)
+            if running is not None:
+                running.cancel(wait=2.0)
             st.rerun()
-    elif row.button("Train", key="gan.train", type="primary"):
-        run = _ensure_run()
+    elif row.button("Train", key=f"{prefix}.train", type="primary"):
+        run = ensure_run()
         if run is not None and run.trainer.finished:
-            st.info("This run has spent its step budget: raise Generator steps or Reset.")
+            st.info(f"This run has spent its step budget: raise {budget} or Reset.")
         elif run is not None:
-            message = board.start(JOB, run.train)
+            message = board.start(job, run.train)
             if message:
                 st.warning(md(message))
             st.rerun()
-    if row.button("Reset", key="gan.reset"):
-        board.cancel(JOB)
-        st.session_state.pop(_RUN, None)
-        st.session_state.pop(_NARRATION, None)
+    if row.button("Reset", key=f"{prefix}.reset"):
+        board.cancel(job)
+        for key in forget:
+            st.session_state.pop(key, None)
         st.rerun()
+    return row, training
+
+
+def live_fragment(job: str, draw: Callable[[], None]) -> None:
+    """`draw()` in a fragment that polls every POLL_SECONDS while the job trains, with one
+    full rerun when it stops (so the buttons change) and its error, if any."""
+    status = job_board().status(job)
+    training = status is not None and status.active
+
+    @st.fragment(run_every=POLL_SECONDS if training else None)
+    def live() -> None:
+        now = job_board().status(job)
+        if training and (now is None or not now.active):
+            st.rerun()
+        if now is not None and now.error:
+            st.error(md(now.error), icon=":material/error:")
+        draw()
+
+    live()
+
+
+def render_controls() -> None:
+    """Train / Pause, Reset, and the slow-motion D step and G step."""
+    row, training = run_controls(JOB, "gan", _ensure_run, "Generator steps",
+                                 (_RUN, _NARRATION))
     slow = row.button("Slow motion: D step", key="gan.d_step", disabled=training)
     slow_g = row.button("Slow motion: G step", key="gan.g_step", disabled=training)
     if slow or slow_g:
@@ -246,19 +283,7 @@ def render_live() -> None:
         st.caption("Press **Train** to start, or step in slow motion: a discriminator step, "
                    "then a generator step.")
         return
-    status = job_board().status(JOB)
-    training = status is not None and status.active
-
-    @st.fragment(run_every=POLL_SECONDS if training else None)
-    def live() -> None:
-        now = job_board().status(JOB)
-        if training and (now is None or not now.active):
-            st.rerun()
-        if now is not None and now.error:
-            st.error(md(now.error), icon=":material/error:")
-        _draw(run.snapshot())
-
-    live()
+    live_fragment(JOB, lambda: _draw(run.snapshot()))
 
 
 def _draw(snap: GanSnapshot) -> None:

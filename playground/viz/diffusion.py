@@ -1,5 +1,6 @@
 """Figures of a diffusion model on the plane: points at one timestep (forward noising or a
-frame of the reverse chain) and the training loss per timestep band."""
+frame of the reverse chain), the reverse chain as a Plotly animation with a play button, and
+the training loss per timestep band."""
 
 from __future__ import annotations
 
@@ -29,6 +30,53 @@ def points_figure(real: np.ndarray, points: np.ndarray, text: str) -> go.Figure:
                                 "xaxis": {"title": {"text": "x"}, "range": [-4, 4]},
                                 "yaxis": {"title": {"text": "y"}, "range": [-4, 4],
                                           "scaleanchor": "x"}})
+
+
+def chain_animation(real: np.ndarray, chain: Sequence[np.ndarray], shown: int = -1,
+                    frame_ms: int = 250) -> go.Figure:
+    """The reverse chain from pure noise (frame 0) to the samples (last frame) as Plotly
+    animation frames with Play / Pause buttons and a frame slider, all in the browser (no
+    reruns, works offline). The figure first shows frame `shown`.
+
+    Args:
+        real: (n, 2) data points, drawn faintly behind every frame.
+        chain: the chain's points, each (m, 2), from x_T down to x_0.
+        frame_ms: how long each frame stays on screen while playing.
+    """
+    last = len(chain) - 1
+    shown = last if shown < 0 else min(shown, last)
+
+    def label(i: int) -> str:
+        return f"Reverse chain, frame {i} of {last}" + (" (pure noise)" if i == 0 else
+                                                       " (samples)" if i == last else "")
+
+    fig = points_figure(real, chain[shown], label(shown))
+    data = fig.to_plotly_json()
+    frames = [{"name": str(i), "traces": [1],
+               "data": [{"type": "scatter", "x": pts[:, 0].tolist(), "y": pts[:, 1].tolist()}],
+               "layout": {"title": title(label(i))}} for i, pts in enumerate(chain)]
+    play = {"frame": {"duration": frame_ms, "redraw": False}, "fromcurrent": True,
+            "transition": {"duration": 0}, "mode": "immediate"}
+    layout = {**data["layout"], "height": 480,
+              "margin": {"l": 50, "r": 10, "t": 36, "b": 110},
+              "legend": {"orientation": "h", "y": -0.32, "x": 0},
+              "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False,
+                               "x": 0, "y": -0.12, "xanchor": "left", "yanchor": "top",
+                               "buttons": [
+                                   {"label": "▶ Play", "method": "animate",
+                                    "args": [None, play]},
+                                   {"label": "❚❚ Pause", "method": "animate",
+                                    "args": [[None], {**play, "frame": {"duration": 0,
+                                                                         "redraw": False}}]}]}],
+              "sliders": [{"active": shown, "x": 0.22, "y": -0.08, "len": 0.78,
+                           "xanchor": "left", "yanchor": "top",
+                           "currentvalue": {"prefix": "frame "},
+                           "steps": [{"label": str(i), "method": "animate",
+                                      "args": [[str(i)], {**play, "frame": {
+                                          "duration": 0, "redraw": False}}]}
+                                     for i in range(len(chain))]}]}
+    return go.Figure({"data": data["data"], "layout": layout, "frames": frames},
+                     _validate=False)
 
 
 def band_loss_figure(steps: Sequence[int], band_loss: Sequence[Sequence[float]],

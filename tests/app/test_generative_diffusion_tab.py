@@ -33,6 +33,10 @@ def test_training_shows_the_reverse_chain_and_band_losses():
     titles = _titles(at)
     assert any("Reverse chain" in t for t in titles)
     assert "Loss per timestep band" in titles
+    reverse = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                   if c.key == "dif.reverse")
+    assert len(reverse["frames"]) == len(at.session_state["dif.run"].snapshot().chain) > 1
+    assert reverse["layout"]["updatemenus"][0]["buttons"][0]["method"] == "animate"
     at.slider(key="dif.frame").set_value(0).run()
     assert any("frame 0 of" in t for t in _titles(at))
     assert not at.exception
