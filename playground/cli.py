@@ -1,8 +1,8 @@
 """`python -m playground`: the command-line face of the core.
 
-Subcommands: layers | datasets | validate | train | generative | export | bench. Every
-listing is generated from the registries; every user mistake is one `error: ...` line on
-stderr and exit code 2.
+Subcommands: layers | datasets | validate | train | generative | generate | step | export |
+bench | compare. Every listing is generated from the registries; every user mistake is one
+`error: ...` line on stderr and exit code 2.
 """
 
 from __future__ import annotations
@@ -250,28 +250,74 @@ def cmd_step(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+EXPORT_FORMATS = ("script", "safetensors", "torchscript", "onnx")
+
+
+def _export_inputs(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    """The spec file and weights file an export reads: a run folder (what `train --out`
+    writes) gives its spec.json and model.safetensors; a spec file gives itself and
+    --weights, if any (else fresh weights at the spec's seed)."""
+    source = Path(args.spec)
+    weights = Path(args.weights) if args.weights else None
+    if not source.is_dir():
+        return source, weights
+    spec_path, trained = source / "spec.json", source / "model.safetensors"
+    for needed in (spec_path, trained):
+        if not needed.is_file() and not (needed == trained and weights):
+            raise SpecError(f"{str(source)!r} is a folder without {needed.name}: pass a spec "
+                            "file, or a folder that `python -m playground train SPEC --out "
+                            "DIR` wrote.")
+    return spec_path, weights or trained
+
+
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
-    """Write the network as plain PyTorch source, with its checked weights copied beside it."""
-    from playground.export import export_source, load_weights
+    """Write the network as plain PyTorch source (with its checked weights copied beside
+    it), or as safetensors weights, TorchScript or ONNX."""
+    from playground.builder import build_model
+    from playground.datasets import make_data
+    from playground.export import (
+        export_source,
+        load_weights,
+        onnx_bytes,
+        torchscript_bytes,
+        weights_bytes,
+    )
     from playground.spec import load_spec
 
-    spec = load_spec(args.spec)
-    if args.weights:
-        load_weights(spec, args.weights)  # a mismatch is reported now, not when the code runs
-    source = export_source(spec)
+    spec_path, weights = _export_inputs(args)
+    spec = load_spec(spec_path)
+    model = load_weights(spec, weights) if weights else build_model(spec)  # checked now
+    if args.format != "script":
+        if args.out in (None, "-"):
+            raise SpecError(f"--format {args.format} writes a binary file: give --out FILE.")
+        make = {"safetensors": weights_bytes, "torchscript": torchscript_bytes,
+                "onnx": onnx_bytes}[args.format]
+        content = make(model.eval(), spec)
+        try:
+            Path(args.out).write_bytes(content)
+        except OSError as exc:
+            raise SpecError(f"Cannot write {exc.filename!r}: {exc.strerror}.") from None
+        made = "trained" if weights else f"fresh (seed {spec.train.seed})"
+        out.write(f"wrote {args.out}: {args.format}, {made} weights, {len(content):,} bytes\n")
+        return 0
+    standardise = None
+    if DATASETS[spec.dataset.name].standardize:  # a table: the file prepares raw rows
+        data = make_data(spec.dataset)
+        standardise = (data.mean, data.std)
+    source = export_source(spec, standardise)
     if args.out in (None, "-"):
         out.write(source)
         return 0
     target = Path(args.out)
-    weights = target.with_name("model.safetensors")  # where the exported file looks first
+    beside = target.with_name("model.safetensors")  # where the exported file looks first
     try:
         target.write_text(source, encoding="utf-8")
-        if args.weights and not (weights.exists() and weights.samefile(args.weights)):
-            shutil.copyfile(args.weights, weights)
+        if weights and not (beside.exists() and beside.samefile(weights)):
+            shutil.copyfile(weights, beside)
     except OSError as exc:
         raise SpecError(f"Cannot write {exc.filename!r}: {exc.strerror}.") from None
-    if args.weights:
-        out.write(f"wrote {target} and {weights}; run it with `python {target}`\n")
+    if weights:
+        out.write(f"wrote {target} and {beside}; run it with `python {target}`\n")
     else:
         out.write(f"wrote {target}; run it with `python {target} WEIGHTS.safetensors`\n")
     return 0
@@ -409,11 +455,18 @@ def make_parser() -> ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_step)
 
-    p = sub.add_parser("export", help="write the network as plain PyTorch source")
-    p.add_argument("spec", metavar="SPEC.json")
+    p = sub.add_parser("export", help="write the network as plain PyTorch source, "
+                       "safetensors weights, TorchScript or ONNX")
+    p.add_argument("spec", metavar="SPEC_OR_RUN_DIR", help="a spec file, or a folder that "
+                   "`train --out` wrote (its spec.json and trained model.safetensors)")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="script",
+                   help="script: plain PyTorch source (default); safetensors: the weights; "
+                   "torchscript: for torch.jit.load; onnx: for onnxruntime. Without trained "
+                   "weights, fresh ones at the spec's seed")
     p.add_argument("--weights", metavar="FILE", help="model.safetensors to check against the "
-                   "spec and copy beside the code, where it loads from by default")
-    p.add_argument("--out", metavar="FILE.py", help="where to write the code (default stdout)")
+                   "spec (a script copies it beside the code, where it loads from by default)")
+    p.add_argument("--out", metavar="FILE", help="where to write (default stdout; binary "
+                   "formats need a file)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("bench", help="trainer vs a plain PyTorch loop, interleaved")
