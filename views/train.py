@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from playground.ui.export_view import render_export
+from playground.ui.export_view import render_export, render_model_in
 from playground.ui.live_view import render_live_view
 from playground.ui.state import get_spec, require_runner
 from playground.ui.train_controls import render_controls, render_settings, show_notices
@@ -22,3 +22,5 @@ render_live_view(runner, get_spec())
 with st.expander("Model out: weights, TorchScript, ONNX, a PyTorch script",
                  icon=":material/output:"):
     render_export(runner, get_spec())
+with st.expander("Model in: continue from saved weights", icon=":material/input:"):
+    render_model_in()
