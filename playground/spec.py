@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from playground.augment import AUGMENT_HELP, AUGMENTS, IMAGE_KIND, check_augment
 from playground.errors import SpecError
 from playground.params import Param, check_params
 
@@ -45,6 +46,7 @@ TRAIN_PARAMS: tuple[Param, ...] = (
     Param("patience", int, 0, "Early stopping: stop after this many epochs without a lower "
           "test loss and go back to the best epoch's weights; 0 trains the whole budget.",
           min=0, max=1000),
+    Param("augment", str, "off", AUGMENT_HELP, choices=AUGMENTS),
     Param("device", str, "auto", "Where to train: auto picks CUDA, then MPS, then CPU.",
           choices=("auto", "cpu", "cuda", "mps")),
 )
@@ -79,6 +81,7 @@ class TrainSpec:
     l2: float = 0.0
     seed: int = 0
     patience: int = 0
+    augment: str = "off"  # a playground.augment.AUGMENTS mode; image datasets only
     device: str = "auto"
 
 
@@ -150,6 +153,7 @@ class Spec:
             train = {**train, "loss": losses_for(task)[0]}
         settings = check_params(TRAIN_PARAMS, train, "train")
         _check_loss(settings["loss"], task, dataset.name)
+        check_augment(settings["augment"], DATASETS[dataset.name].kind, dataset.name)
         return cls(dataset=dataset, layers=layers, train=TrainSpec(**settings))
 
     def to_dict(self) -> dict[str, Any]:
@@ -214,13 +218,16 @@ class Spec:
     def with_dataset(self, name: str, params: dict[str, Any] | None = None,
                      **fields: Any) -> Spec:
         """Another dataset, layers and settings kept; when its task differs (classes against
-        numbers) the loss switches to that task's default, since the old one cannot train it."""
+        numbers) the loss switches to that task's default, since the old one cannot train it,
+        and augmentation turns off when the new data is not images."""
         from playground.datasets import DATASETS
 
         ds = {**self.to_dict()["dataset"], "name": name, "params": params or {}, **fields}
         train = self.to_dict()["train"]
         if name in DATASETS and LOSS_TASKS[train["loss"]] != DATASETS[name].task:
             train["loss"] = losses_for(DATASETS[name].task)[0]
+        if name in DATASETS and DATASETS[name].kind != IMAGE_KIND:
+            train["augment"] = "off"
         return Spec.from_dict({**self.to_dict(), "dataset": ds, "train": train})
 
 

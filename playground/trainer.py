@@ -12,6 +12,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from playground.augment import augment_batch, augment_seed
 from playground.builder import build_model, count_parameters
 from playground.datasets import Data, make_data
 from playground.devices import describe_device, resolve_device
@@ -156,6 +157,10 @@ class Trainer:
         self.optimizer = make_optimizer(spec.train.optimizer, self.model.parameters(),
                                         spec.train.lr)
         self._generator = torch.Generator().manual_seed(spec.train.seed)
+        # Augmentation (train.augment) draws from its own stream, seeded from the run's seed:
+        # a run repeats exactly, and turning it on leaves the batch order as it was.
+        self._augment_generator = (torch.Generator().manual_seed(augment_seed(spec.train.seed))
+                                   if spec.train.augment != "off" else None)
         # Dropout masks come from this run's own stream, so other sessions cannot shift them.
         self._stream = RandomStream(spec.train.seed, self.device)
         self._stochastic = any(isinstance(m, nn.modules.dropout._DropoutNd)
@@ -226,6 +231,8 @@ class Trainer:
         lo, hi = self._bounds[self._cursor]
         idx = self._perm[lo:hi]
         xb, yb = self.x_train[idx], self.y_train[idx]
+        if self._augment_generator is not None:  # training batches only; evaluate() never
+            xb = augment_batch(xb, self.spec.train.augment, self._augment_generator)
         self.optimizer.zero_grad(set_to_none=True)
         with self._stream.active() if self._stochastic else nullcontext():
             logits = self.model(xb)
