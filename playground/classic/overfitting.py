@@ -1,6 +1,7 @@
 """Overfitting and its remedies, measured: the learner's network scaled in width (the
-train/test gap against parameter count), and the same run with dropout, an L2 penalty or
-early stopping, so each remedy's effect on the gap can be read off.
+train/test gap against parameter count), and the same run with dropout, an L2 penalty,
+early stopping or (for images) data augmentation, so each remedy's effect on the gap can be
+read off.
 
 The gap is train score minus test score (accuracy, or R² for regression), both measured
 on the final weights in eval mode; early stopping's final weights are its best epoch's.
@@ -13,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from playground.augment import IMAGE_KIND
 from playground.classic.live import LiveRows
-from playground.datasets import make_data
+from playground.datasets import DATASETS, make_data
 from playground.errors import SpecError
 from playground.jobs import Progress
 from playground.layers import LAYERS
@@ -28,9 +30,12 @@ SCALED = {"linear": "units", "conv2d": "channels"}  # what a width factor multip
 DROPOUT_P = 0.3
 L2 = 1e-3
 PATIENCE = 5
-REMEDIES = ("none", "dropout", "l2", "early_stopping")
+AUGMENT = "all"  # the augmentation arm's train.augment: shifts, turns and pixel noise
+REMEDIES = ("none", "dropout", "l2", "early_stopping", "augment")
+IMAGE_ONLY = {"augment"}  # remedies that need an image dataset
 REMEDY_NAMES = {"none": "no remedy", "dropout": f"dropout {DROPOUT_P:g}",
-                "l2": f"L2 {L2:g}", "early_stopping": f"early stopping (patience {PATIENCE})"}
+                "l2": f"L2 {L2:g}", "early_stopping": f"early stopping (patience {PATIENCE})",
+                "augment": "data augmentation (shift, rotate, noise)"}
 RISE = 0.02  # a test loss this share above its lowest counts as rising
 
 
@@ -92,11 +97,23 @@ def scaled_layers(layers: Sequence[dict[str, Any]], factor: float) -> list[dict[
     return out
 
 
+def remedies_for(spec: Spec) -> tuple[str, ...]:
+    """The remedies that apply to the spec's dataset: augmentation only to images."""
+    images = DATASETS[spec.dataset.name].kind == IMAGE_KIND
+    return tuple(r for r in REMEDIES if images or r not in IMAGE_ONLY)
+
+
 def with_remedy(spec: Spec, remedy: str) -> Spec:
     """The spec with one remedy added: dropout after every activation (or before the head
-    when there is none), an L2 penalty, or early stopping."""
+    when there is none), an L2 penalty, early stopping, or data augmentation (images)."""
     if remedy == "none":
         return spec
+    if remedy in IMAGE_ONLY and remedy not in remedies_for(spec):
+        raise SpecError(f"{REMEDY_NAMES[remedy]} shifts, turns and adds noise to images, but "
+                        f"dataset {spec.dataset.name} is not images. Pick another remedy, or "
+                        "an image dataset (digits, shapes) on the Build page.")
+    if remedy == "augment":
+        return spec.with_train(augment=AUGMENT)
     if remedy == "l2":
         return spec.with_train(l2=L2)
     if remedy == "early_stopping":
@@ -158,7 +175,10 @@ def width_plans(spec: Spec, factors: Sequence[float] = WIDTH_FACTORS) -> list[tu
                    for f in sorted(factors)])
 
 
-def remedy_plans(spec: Spec, remedies: Sequence[str] = REMEDIES) -> list[tuple[str, Spec]]:
+def remedy_plans(spec: Spec, remedies: Sequence[str] | None = None
+                 ) -> list[tuple[str, Spec]]:
+    """One plan per remedy (default: every remedy that applies to the spec's data)."""
+    remedies = remedies_for(spec) if remedies is None else remedies
     if not remedies:
         raise SpecError("Pick at least one remedy.")
     return _plans([(REMEDY_NAMES[r], with_remedy(spec, r)) for r in remedies])

@@ -8,9 +8,9 @@ import streamlit as st
 
 from playground.classic.compute import cost_plans, spec_macs, time_plans
 from playground.classic.overfitting import (
-    REMEDIES,
     REMEDY_NAMES,
     WIDTH_FACTORS,
+    remedies_for,
     remedy_plans,
     run_plans,
     width_plans,
@@ -41,7 +41,8 @@ def render_overfitting(spec: Spec) -> None:
     a, b, c = st.columns([2, 3, 1])
     factors = a.multiselect("Widths (× yours)", WIDTH_FACTORS, default=list(WIDTH_FACTORS),
                             format_func=lambda f: f"{f:g}×", key="dvc.fit.widths")
-    remedies = b.multiselect("Remedies", REMEDIES, default=list(REMEDIES),
+    offered = remedies_for(spec)  # data augmentation only for image datasets
+    remedies = b.multiselect("Remedies", offered, default=list(offered),
                              format_func=REMEDY_NAMES.get, key="dvc.fit.remedies")
     epochs = c.number_input("Epochs", 1, 500, max(spec.train.epochs, 40),
                             key="dvc.fit.epochs")
@@ -62,7 +63,9 @@ def render_overfitting(spec: Spec) -> None:
     render_live("widths", _draw_widths, "**Run width sweep**: the same network at several "
                 "widths, the train/test gap against parameter count.")
     render_live("remedies", _draw_remedies, "**Run remedies**: the same run with dropout, "
-                "an L2 penalty or early stopping, overlaid.")
+                "an L2 penalty or early stopping"
+                + (", or data augmentation (each training image shifted, turned and noised "
+                   "afresh every epoch)" if "augment" in offered else "") + ", overlaid.")
 
 
 def _fit_frame(rows, regression: bool) -> pd.DataFrame:
