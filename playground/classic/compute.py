@@ -1,11 +1,6 @@
 """Compute: multiply-accumulates (MACs) per example for every layer of a spec, worked
-out from the shape table, and how cost grows with width and depth, measured by training.
-
-A MAC is one multiplication added into a sum, the unit a matrix product or convolution is
-counted in; elementwise layers (activations, norms, pooling) and embedding lookups are
-counted as 0. Attention adds its query·key scores and weighted sums (2·T²·width); its and
-the recurrent layers' projections are counted as positions × parameters (biases included,
-a few per cent).
+out from the shape table (playground.classic.macs says how each kind is counted), and how
+cost grows with width and depth, measured by training.
 """
 
 from __future__ import annotations
@@ -15,36 +10,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from playground.classic.live import LiveRows
+from playground.classic.macs import layer_macs
 from playground.classic.overfitting import check_scalable, scaled_layers
 from playground.datasets import make_data
 from playground.depth import block_style, hidden_layers, spec_activation
 from playground.errors import SpecError
 from playground.jobs import Progress
-from playground.layers.base import numel
-from playground.shapes import LayerRow, validate
+from playground.shapes import validate
 from playground.spec import Spec
 from playground.trainer import Trainer
 
-POSITIONAL = {"rnn", "lstm", "gru", "self_attention", "transformer_block"}
 COST_WIDTHS = (0.5, 1.0, 2.0, 4.0)
 COST_DEPTHS = (0, 1, 2, 3, 4)
 TIMED_STEPS = 40  # batches trained per model to measure samples per second
-
-
-def layer_macs(row: LayerRow) -> int:
-    """Multiply-accumulates one example costs in this layer."""
-    i, o = row.input_shape, row.output_shape
-    if row.kind == "linear":  # (..., F) -> (..., U): every position F·U
-        return numel(i[:-1]) * i[-1] * o[-1]
-    if row.kind == "conv2d":  # every output value reads C_in·k·k inputs
-        k = row.params["kernel_size"] if row.params else 1
-        return numel(o) * i[0] * k * k
-    if row.kind in POSITIONAL:
-        t = i[0]
-        attention = 2 * t * t * o[-1] if row.kind in ("self_attention",
-                                                      "transformer_block") else 0
-        return t * row.parameters + attention
-    return 0
 
 
 def spec_macs(spec: Spec) -> list[tuple[str, int]]:

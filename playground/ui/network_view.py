@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from playground.classic.macs import total_macs
 from playground.limits import current_limits
 from playground.shapes import ShapeReport
 from playground.spec import Spec
@@ -15,6 +16,9 @@ from playground.viz.network import Block, network_blocks, network_figure
 from playground.viz.tables import shape_table
 
 _ERROR_ROW = "background-color: rgba(213, 94, 0, 0.15)"
+_MACS_HELP = ("Multiply-accumulates one example costs in this layer's forward pass: the "
+              "compute cost. Activations and pooling count as 0; training costs about three "
+              "times the total (the backward pass adds two products per weight).")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -35,17 +39,21 @@ def render_diagram(report: ShapeReport, spec: Spec) -> None:
 
 
 def render_shape_table(report: ShapeReport, spec: Spec) -> None:
-    """Per-layer shapes and parameter counts, the head and the total; the invalid layer is
-    highlighted and its message repeated under the table."""
+    """Per-layer shapes, parameter counts and MACs, the head and the totals; the invalid
+    layer is highlighted and its message repeated under the table."""
     frame = shape_table(report, spec.layers)
     shown = frame.drop(columns=["Input"]).assign(  # the input is the row above's output
-        Parameters=[f"{v:,}" if pd.notna(v) else "" for v in frame["Parameters"]])
+        Parameters=[f"{v:,}" if pd.notna(v) else "" for v in frame["Parameters"]],
+        MACs=[f"{v:,}" if pd.notna(v) else "" for v in frame["MACs"]])
     styled = shown.style.apply(
         lambda row: [_ERROR_ROW if row["Status"].startswith("✗") else ""] * len(row), axis=1)
-    st.dataframe(styled, hide_index=True, key="shape_table", height=38 + 35 * len(frame))
+    st.dataframe(styled, hide_index=True, key="shape_table", height=38 + 35 * len(frame),
+                 column_config={"MACs": st.column_config.TextColumn(
+                     "MACs", help=_MACS_HELP)})
     cap = current_limits().max_parameters
     if report.ok:
-        st.markdown(f"**Total: {report.total_parameters:,} parameters** "
-                    f":gray[(this server allows up to {cap:,})]")
+        st.markdown(f"**Total: {report.total_parameters:,} parameters, "
+                    f"{total_macs(report):,} MACs per example** "
+                    f":gray[(this server allows up to {cap:,} parameters)]")
     else:
         st.error(f"The network is invalid: {md(report.error)}")

@@ -8,22 +8,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from playground.classic.macs import layer_macs
 from playground.layers import format_shape
 from playground.shapes import ShapeReport
 
-SHAPE_COLUMNS = ("#", "Layer", "Input", "Output", "Parameters", "Status")
+SHAPE_COLUMNS = ("#", "Layer", "Input", "Output", "Parameters", "MACs", "Status")
 
 
 def shape_table(report: ShapeReport, layers: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """One row for the input, each layer and the output head.
 
-    Layers up to the first problem show their shapes and counts; the failing layer shows
+    Layers up to the first problem show their shapes, parameter counts and MACs
+    (multiply-accumulates per example, playground.classic.macs); the failing layer shows
     "✗ invalid" and the layers after it "not reached", so nothing is silently dropped.
     """
     info = report.info
     rows: list[dict[str, Any]] = [{
         "#": "in", "Layer": "input", "Input": "",
-        "Output": format_shape(info.input_shape), "Parameters": 0, "Status": "",
+        "Output": format_shape(info.input_shape), "Parameters": 0, "MACs": 0, "Status": "",
     }]
     # A layer refused for the parameter cap still has its row; it is listed as the error.
     for r in (r for r in report.rows if report.error_index is None
@@ -32,7 +34,7 @@ def shape_table(report: ShapeReport, layers: Sequence[dict[str, Any]]) -> pd.Dat
             "#": "head" if r.is_head else str(r.index + 1),
             "Layer": "output head" if r.is_head else r.kind,
             "Input": format_shape(r.input_shape), "Output": format_shape(r.output_shape),
-            "Parameters": r.parameters, "Status": "✓",
+            "Parameters": r.parameters, "MACs": layer_macs(r), "Status": "✓",
         })
     if report.error_index is not None:
         for i in range(report.error_index, len(layers) + 1):
@@ -40,11 +42,12 @@ def shape_table(report: ShapeReport, layers: Sequence[dict[str, Any]]) -> pd.Dat
             rows.append({
                 "#": "head" if is_head else str(i + 1),
                 "Layer": "output head" if is_head else layers[i]["type"],
-                "Input": "", "Output": "", "Parameters": None,
+                "Input": "", "Output": "", "Parameters": None, "MACs": None,
                 "Status": "✗ invalid" if i == report.error_index else "not reached",
             })
     frame = pd.DataFrame(rows, columns=list(SHAPE_COLUMNS))
-    frame["Parameters"] = frame["Parameters"].astype("Int64")  # blank, not 0, when unknown
+    for column in ("Parameters", "MACs"):  # blank, not 0, when unknown
+        frame[column] = frame[column].astype("Int64")
     return frame
 
 
