@@ -9,12 +9,17 @@ import streamlit as st
 from safetensors.torch import save
 
 from playground.classroom.challenges import check
+from playground.classroom.handin_model import handin_trainer
 from playground.classroom.lessons import CONTROLS, Lesson, lesson_names, lesson_query, load_lesson
 from playground.classroom.store import Board, BoardError, HandIn
 from playground.shapes import validate
+from playground.ui.lesson_panel import mark_opened
 from playground.ui.state import get_session, get_spec, set_spec
 from playground.ui.text import md
 from playground.viz.class_board import board_curves
+
+BOARD_REFRESH_SECONDS = 5.0  # hand-ins show up within this; each redraw is one small query
+_KEY = "class_key"
 
 
 def _run_state() -> tuple[list[dict[str, float]], int]:
@@ -73,7 +78,8 @@ def _weights() -> bytes | None:
 
 
 def render_board() -> None:
-    """Open a class (teacher), hand in the current run (student), and show a class's board."""
+    """Open a class (teacher), hand in the current run (student), and show a class's board,
+    which redraws itself so hand-ins from other students appear without a click."""
     st.subheader("Class board")
     board = Board()
     try:
@@ -89,22 +95,54 @@ def render_board() -> None:
             name = st.text_input("Your name", key="class_name")
             if st.button("Hand in my run"):
                 epochs, parameters = _run_state()
+                runner = get_session().peek()
+                steps = runner.trainer.step_count if runner is not None else 0
                 try:
                     board.hand_in(code, name, get_spec().to_dict(),
-                                  {"epochs": epochs, "parameters": parameters}, _weights())
+                                  {"epochs": epochs, "parameters": parameters,
+                                   "steps": steps}, _weights())
                     st.success("Handed in.")
                 except BoardError as exc:
                     st.error(md(exc))
         if code:
-            _show_board(board, code)
+            _teacher_actions(board, code)
     finally:
         board.close()
+    if code:
+        _live_board(code)
+
+
+def _teacher_actions(board: Board, code: str) -> None:
+    """The teacher key and what it allows on the whole class: close and clear."""
+    key = st.text_input("Teacher key", type="password", key=_KEY,
+                        help="The private key shown when the class was opened. It closes "
+                             "or clears the class and opens hand-ins to inspect.")
+    close, clear = st.columns(2)
+    try:
+        if close.button("Close class"):
+            board.close_class(code, key)
+            st.success("Closed: no more hand-ins.")
+        if clear.button("Clear class"):
+            st.success(f"Cleared {board.clear_class(code, key)} hand-ins.")
+    except BoardError as exc:
+        st.error(md(exc))
 
 
 def _last(row: HandIn) -> float:
     """A hand-in's latest test accuracy; -1 (last on the board) when it has none."""
     epochs = row.metrics.get("epochs") or [{}]
     return float(epochs[-1].get("test_accuracy", -1.0))
+
+
+@st.fragment(run_every=BOARD_REFRESH_SECONDS)
+def _live_board(code: str) -> None:
+    """The board, redrawn every few seconds from the database (its own connection: the
+    page's is closed by the time the fragment reruns on its own)."""
+    board = Board()
+    try:
+        _show_board(board, code)
+    finally:
+        board.close()
 
 
 def _show_board(board: Board, code: str) -> None:
@@ -114,7 +152,8 @@ def _show_board(board: Board, code: str) -> None:
         st.error(md(exc))
         return
     if not rows:
-        st.info("No hand-ins yet.")
+        st.info("No hand-ins yet. The board refreshes itself every "
+                f"{BOARD_REFRESH_SECONDS:g} s.")
         return
     ranked = sorted(rows, key=lambda r: -_last(r))
     st.table({"name": [md(r.name) for r in ranked],
@@ -125,14 +164,35 @@ def _show_board(board: Board, code: str) -> None:
     if trained:
         st.plotly_chart(board_curves(
             [r.name for r in trained],
-            [[e.get("test_accuracy", 0.0) for e in r.metrics["epochs"]] for r in trained]))
-    key = st.text_input("Teacher key", type="password", key="class_key")
-    close, clear = st.columns(2)
+            [[e.get("test_accuracy", 0.0) for e in r.metrics["epochs"]] for r in trained]),
+            key="class_board_curves")
+    _open_list(board, code, [r for r in ranked if r.weights is not None])
+
+
+def _open_list(board: Board, code: str, rows: list[HandIn]) -> None:
+    """An Open button per hand-in with weights: the teacher (key required) loads it as the
+    current model, to show on Activations, Attributions or Black box."""
+    if not rows:
+        return
+    with st.expander("Open a hand-in to inspect with the class (teacher key)"):
+        for row in rows:
+            label, button = st.columns([4, 1], vertical_alignment="center")
+            label.markdown(f"**{md(row.name)}** · {row.metrics.get('parameters', 0):,} "
+                           "parameters")
+            if button.button("Open", key=f"open_handin_{row.id}"):
+                _open(board, code, row.id)
+
+
+def _open(board: Board, code: str, number: int) -> None:
+    """Load the hand-in into this session as its current model (a copy: nothing written
+    back to the board) and rerun the whole app so the sidebar shows the banner."""
     try:
-        if close.button("Close class"):
-            board.close_class(code, key)
-            st.success("Closed: no more hand-ins.")
-        if clear.button("Clear class"):
-            st.success(f"Cleared {board.clear_class(code, key)} hand-ins.")
+        row = board.handin(code, st.session_state.get(_KEY, ""), number)
+        trainer = handin_trainer(row)
     except BoardError as exc:
         st.error(md(exc))
+        return
+    session = get_session()
+    session.take(trainer, f"open {row.name}'s hand-in")
+    mark_opened(row.name, session)
+    st.rerun()

@@ -1,16 +1,33 @@
 """A lesson beside the pages: `?lesson=NAME&hide=a,b&lock=c` is read once per session (so
 later URL rewrites cannot drop it); controls ask `hidden()` / `locked()`; the sidebar panel
-shows the step text, Back/Next and the questions."""
+shows the step text, Back/Next and the questions, and a banner while the model is a copy
+of a student's hand-in that the teacher opened from the class board."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import streamlit as st
 
 from playground.classroom.lessons import Lesson, LessonError, controls_from_query, load_lesson
+from playground.session import Session
+from playground.spec import Spec
+from playground.ui.state import get_session
 from playground.ui.text import md
 
 _FLAGS = "lesson_flags"
 _STEP = "lesson_step"
+_OPENED = "classroom.opened"
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """Which model state is the hand-in as handed in (a ModelKey's parts and the spec)."""
+
+    name: str
+    run_id: str
+    version: int
+    spec: Spec
 
 
 def read_lesson_link() -> dict:
@@ -40,8 +57,40 @@ def locked(control: str | None) -> bool:
     return control is not None and control in read_lesson_link()["lock"]
 
 
+def mark_opened(name: str, session: Session) -> None:
+    """Remember that the session's current model is `name`'s hand-in, as handed in."""
+    key = session.key
+    if key is not None:
+        st.session_state[_OPENED] = _Opened(name, key.run_id, key.version, session.spec)
+
+
+def render_opened_banner() -> None:
+    """While the current model is an opened hand-in, say so on every page; once it was
+    trained or edited, say that it no longer shows the hand-in (which stays unchanged)."""
+    opened: _Opened | None = st.session_state.get(_OPENED)
+    if opened is None:
+        return
+    session = get_session()
+    key = session.key
+    if key is None or key.run_id != opened.run_id:
+        return  # another model is current (a preset, Undo); Undo back shows it again
+    who = md(opened.name)
+    if key.version == opened.version and session.spec == opened.spec:
+        st.info(f"**Read-only hand-in: {who}'s model**, as handed in. Inspect it on "
+                "Activations, Attributions or Black box. This is a copy: training or "
+                f"editing it never changes {who}'s hand-in on the board.",
+                icon=":material/visibility:")
+    else:
+        st.warning(f"**No longer {who}'s hand-in as handed in:** this copy was trained or "
+                   f"edited since it was opened. {who}'s hand-in on the board is unchanged; "
+                   "open it again from the Classroom board to show it as handed in.",
+                   icon=":material/edit:")
+
+
 def render_lesson_panel() -> None:
-    """The sidebar panel of the lesson opened from the link, if any."""
+    """The sidebar panel of the lesson opened from the link, if any, and the banner of an
+    opened hand-in."""
+    render_opened_banner()
     flags = read_lesson_link()
     if flags["error"]:
         st.warning(md(flags["error"]))
