@@ -4,7 +4,11 @@ import streamlit as st
 
 from playground.errors import SpecError
 from playground.shapes import analyze
-from playground.ui.dataset_picker import render_dataset_picker, render_dataset_preview
+from playground.ui.dataset_picker import (
+    dataset_editable,
+    render_dataset_picker,
+    render_dataset_preview,
+)
 from playground.ui.layer_cards import render_add_layer, render_layer_cards
 from playground.ui.network_view import render_diagram, render_shape_table
 from playground.ui.own_data_view import render_own_data
@@ -23,8 +27,9 @@ st.subheader("1 · Data")
 data_left, data_right = st.columns([1, 1.4], gap="large")
 with data_left:
     render_dataset_picker(spec)
-    with st.expander("Your own data: a table, points, pictures", icon=":material/upload:"):
-        render_own_data(spec)
+    if dataset_editable():  # own data replaces the dataset a lesson fixed
+        with st.expander("Your own data: a table, points, pictures", icon=":material/upload:"):
+            render_own_data(spec)
 with data_right:
     render_dataset_preview(spec)
 
@@ -43,8 +48,7 @@ cards, table = st.columns([1.25, 1], gap="large")
 with cards:
     st.markdown("**Layers**")
     render_layer_cards(spec, report)
-    with st.container(border=True, key="add-layer"):
-        render_add_layer(spec)
+    render_add_layer(spec)
 with table:
     st.markdown("**Shapes and parameters**")
     render_shape_table(report, spec)

@@ -19,13 +19,14 @@ from playground.datasets import DATASETS, Data, make_data
 from playground.errors import SpecError
 from playground.layers import format_shape
 from playground.spec import DATASET_FIELDS, DatasetSpec, Spec
+from playground.ui.lesson_panel import hidden, lesson_form, locked
 from playground.ui.state import set_spec
 from playground.ui.text import md
-from playground.ui.widgets import param_form
 from playground.viz.data import curve_points, image_grid, pick_examples, scatter_2d, scatter_targets
 from playground.viz.tables import sequence_frame, tabular_frame
 
 _SEEN, _GEN = "build.dataset_seen", "build.dataset_gen"
+CONTROL = "dataset"  # the lesson control (classroom.lessons.CONTROLS) over this picker
 
 
 def _generation(dataset: DatasetSpec) -> int:
@@ -47,13 +48,24 @@ def _kind_label(name: str) -> str:
     return f"{name} ({DATA_KINDS[DATASETS[name].kind].label})"
 
 
+def dataset_editable() -> bool:
+    """Whether the learner may change the data here (a lesson can hide or lock the dataset;
+    own data would change it too)."""
+    return not (hidden(CONTROL) or locked(CONTROL))
+
+
 def render_dataset_picker(spec: Spec) -> None:
     """Dataset choice and its parameters; a change updates the spec (layers kept) and
-    reruns."""
+    reruns. A lesson that hides the dataset leaves one line naming it; one that locks it
+    shows the picker greyed out."""
+    if hidden(CONTROL):
+        st.caption(f"Dataset: **{md(spec.dataset.name)}**, chosen by the lesson.")
+        return
     gen = _generation(spec.dataset)
     name = st.selectbox("Dataset", ordered_datasets(),
                         index=ordered_datasets().index(spec.dataset.name), key=f"ds.{gen}.name",
-                        format_func=_kind_label)
+                        format_func=_kind_label, disabled=locked(CONTROL),
+                        help="Locked by the lesson." if locked(CONTROL) else None)
     kind = DATASETS[name]
     st.caption(kind.description + (f" Source: {kind.source}." if kind.source != "generated"
                                    else ""))
@@ -61,9 +73,10 @@ def render_dataset_picker(spec: Spec) -> None:
     if name != ds.name:  # a new dataset starts from its own defaults; the split is kept
         _apply(spec, name, {}, _split(ds))
         return
-    params = param_form(kind.params, ds.params, key_prefix=f"ds.{gen}.{name}", columns=2)
-    fields = param_form(DATASET_FIELDS, _split(ds), key_prefix=f"ds.{gen}.{name}.split",
-                        columns=2)
+    params = lesson_form(CONTROL, kind.params, ds.params, key_prefix=f"ds.{gen}.{name}",
+                         columns=2)
+    fields = lesson_form(CONTROL, DATASET_FIELDS, _split(ds),
+                         key_prefix=f"ds.{gen}.{name}.split", columns=2)
     if params != dict(ds.params) or fields != _split(ds):
         _apply(spec, name, params, fields)
 

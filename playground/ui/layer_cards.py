@@ -19,12 +19,13 @@ from playground.errors import SpecError
 from playground.layers import CATEGORIES, LAYERS, format_shape
 from playground.shapes import ShapeReport
 from playground.spec import Spec
+from playground.ui.lesson_panel import hidden, lesson_form, locked
 from playground.ui.state import get_spec, set_spec
 from playground.ui.text import md
-from playground.ui.widgets import param_form
 
 _IDS, _SEEN, _NEXT = "build.layer_ids", "build.layers_seen", "build.next_layer_id"
 _ERROR = "build.layer_error"
+CONTROL = "layers"  # the lesson control (classroom.lessons.CONTROLS) over the layer editor
 
 Pair = tuple[int, dict[str, Any]]  # (layer id, layer dict)
 
@@ -121,24 +122,33 @@ def ordered_kinds(data: DataKind) -> list[str]:
 
 def render_add_layer(spec: Spec) -> None:
     """Kind (those that fit the dataset, grouped by category, with its description) and
-    position, then Add."""
+    position, then Add; nothing when a lesson hides the layers, greyed out when it locks
+    them."""
+    if hidden(CONTROL):
+        return
+    with st.container(border=True, key="add-layer"):
+        _add_layer_form(spec, locked(CONTROL))
+
+
+def _add_layer_form(spec: Spec, frozen: bool) -> None:
     n = len(spec.layers)
     left, right = st.columns(2)
     data = DATA_KINDS[DATASETS[spec.dataset.name].kind]
     kind = left.selectbox("Layer kind", ordered_kinds(data), key="add.kind",
                           format_func=lambda k: f"{LAYERS[k].category} · {k}",
-                          help="Kinds are grouped by category.")
+                          help="Kinds are grouped by category.", disabled=frozen)
 
     def where(i: int) -> str:
         if i == n:
             return "at the end (before the output head)"
         return f"before {i + 1}. {spec.layers[i]['type']}"
     position = right.selectbox("Position", list(range(n + 1)), index=n, format_func=where,
-                               key=f"add.position.{n}")
+                               key=f"add.position.{n}", disabled=frozen)
     text, button = st.columns([4, 1], vertical_alignment="center")
     text.caption(f"**{md(kind)}** — {LAYERS[kind].description}")
     button.button("Add", key="add.button", type="primary", icon=":material/add:",
-                  on_click=insert_layer, args=(position, {"type": kind}), width="stretch")
+                  on_click=insert_layer, args=(position, {"type": kind}), width="stretch",
+                  disabled=frozen)
 
 
 def _row_for(report: ShapeReport, index: int):
@@ -153,12 +163,14 @@ def _fix_button(report: ShapeReport, key: str) -> None:
     if report.fix is None:
         return
     st.button(report.fix.label, key=key, icon=":material/build:", on_click=insert_layer,
-              args=(report.error_index, dict(report.fix.insert_before)))
+              args=(report.error_index, dict(report.fix.insert_before)),
+              disabled=locked(CONTROL))
 
 
 def _card(index: int, lid: int, layer: dict[str, Any], n: int,
           report: ShapeReport) -> dict[str, Any]:
     kind = LAYERS[layer["type"]]
+    frozen = locked(CONTROL)
     with st.container(border=True, key=f"card-{lid}"):
         title, up, down, dup, rm = st.columns([6, 1, 1, 1, 1], vertical_alignment="center",
                                               gap="small")
@@ -167,16 +179,16 @@ def _card(index: int, lid: int, layer: dict[str, Any], n: int,
         title.markdown(f"**{index + 1}. {md(kind.name)}** :gray[{md(kind.category)}]{shape}",
                        help=kind.description)
         up.button("", key=f"up.{lid}", icon=":material/arrow_upward:", help="Move up",
-                  disabled=index == 0, on_click=move_layer, args=(lid, -1))
+                  disabled=frozen or index == 0, on_click=move_layer, args=(lid, -1))
         down.button("", key=f"down.{lid}", icon=":material/arrow_downward:",
-                    help="Move down", disabled=index == n - 1, on_click=move_layer,
+                    help="Move down", disabled=frozen or index == n - 1, on_click=move_layer,
                     args=(lid, 1))
         dup.button("", key=f"dup.{lid}", icon=":material/content_copy:", help="Duplicate",
-                   on_click=duplicate_layer, args=(lid,))
+                   on_click=duplicate_layer, args=(lid,), disabled=frozen)
         rm.button("", key=f"remove.{lid}", icon=":material/delete:", help="Remove",
-                  on_click=remove_layer, args=(lid,))
-        values = param_form(kind.params, layer, key_prefix=f"layer.{lid}",
-                            columns=min(4, max(1, len(kind.params))))
+                  on_click=remove_layer, args=(lid,), disabled=frozen)
+        values = lesson_form(CONTROL, kind.params, layer, key_prefix=f"layer.{lid}",
+                             columns=min(4, max(1, len(kind.params))))
         if row is not None:
             st.caption(f"{format_shape(row.input_shape)} → {format_shape(row.output_shape)}"
                        f" · {row.parameters:,} parameters")
@@ -210,7 +222,15 @@ def _head_card(report: ShapeReport, n: int) -> None:
 
 
 def render_layer_cards(spec: Spec, report: ShapeReport) -> None:
-    """One card per layer plus the head; a parameter edit updates the spec and reruns."""
+    """One card per layer plus the head; a parameter edit updates the spec and reruns. A
+    lesson that hides the layers leaves a line instead (the diagram and the shape table
+    still show them); one that locks them greys every card out."""
+    if hidden(CONTROL):
+        st.caption("The lesson sets the layers: the diagram above and the shape table show "
+                   "them.")
+        return
+    if locked(CONTROL):
+        st.caption("The lesson locks the layers: look, but they cannot be changed here.")
     ids = layer_ids(spec)
     if not spec.layers:
         st.info("No hidden layers: the output head alone is a linear "
