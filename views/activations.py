@@ -4,6 +4,10 @@ import streamlit as st
 
 from playground.datakinds import DATA_KINDS
 from playground.ui.activations_view import render_views
+from playground.ui.generative_inspection_view import (
+    choose_network,
+    render_generative_activations,
+)
 from playground.ui.inputs import choose_input
 from playground.ui.state import get_spec, require_runner
 
@@ -11,6 +15,11 @@ st.title("Activations")
 st.caption("Each layer re-represents its input. Pick an input and follow it through the "
            "network: early convolution filters respond to edges, later maps to parts and "
            "whole shapes, and the head turns the last layer into class scores.")
+
+network = choose_network("activations", ("generator", "discriminator", "denoiser"))
+if network is not None:  # a network of the Generative page's GAN or diffusion run
+    render_generative_activations(network)
+    st.stop()
 
 spec = get_spec()
 runner = require_runner()

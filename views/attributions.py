@@ -6,6 +6,10 @@ from playground.datakinds import DATA_KINDS
 from playground.errors import SpecError
 from playground.shapes import analyze
 from playground.ui import attributions_view as view
+from playground.ui.generative_inspection_view import (
+    choose_network,
+    render_discriminator_attributions,
+)
 from playground.ui.inputs import choose_input
 from playground.ui.state import get_spec, require_runner
 from playground.ui.text import md
@@ -14,6 +18,10 @@ st.title("Attributions")
 st.caption("Which parts of the input made the model choose a class? Attribution methods "
            "answer with a score per pixel, feature or token. Different methods (and "
            "baselines) give different answers — comparing them is part of the lesson.")
+
+if choose_network("attributions", ("discriminator",)) is not None:  # the GAN's
+    render_discriminator_attributions()
+    st.stop()
 
 spec = get_spec()
 runner = require_runner()

@@ -94,7 +94,7 @@ def data_mean(model: nn.Module, data: Data, report: ShapeReport, model_key: Mode
     return torch.from_numpy(np.ascontiguousarray(data.x_train.mean(0), dtype=np.float32))
 
 
-def _params_ui(method: str, item_shape: tuple[int, ...]) -> dict[str, Any]:
+def params_ui(method: str, item_shape: tuple[int, ...]) -> dict[str, Any]:
     """The method's parameters; SmoothGrad's own settings only appear when it is on."""
     m = METHODS[method]
     main = tuple(p for p in m.params if not p.name.startswith("nt_") and p.name != "smoothgrad")
@@ -120,7 +120,7 @@ def choose_request(model: nn.Module, data: Data, report: ShapeReport, chosen: Ch
     method = cols[0].selectbox("Method", supported, key="attr_method",
                                format_func=lambda n: METHODS[n].title)
     cols[1].caption(METHODS[method].description)
-    params = _params_ui(method, tuple(info.input_shape))
+    params = params_ui(method, tuple(info.input_shape))
     m = METHODS[method]
     layer = None
     if m.needs_layer:

@@ -31,6 +31,11 @@ def diffusion_spec() -> DiffusionSpec:
     return st.session_state[_SPEC]
 
 
+def diffusion_run() -> DiffusionRun | None:
+    """This session's diffusion run, if it has one."""
+    return st.session_state.get(_RUN)
+
+
 def _trainer() -> DiffusionTrainer:
     """The run's trainer, or an untrained one for the forward view before any run."""
     run = st.session_state.get(_RUN)
