@@ -45,14 +45,18 @@ class HandIn:
     name: str
     spec: dict[str, Any]
     metrics: dict[str, Any]  # "epochs": list of per-epoch records, "parameters": int
-    weights: bytes | None
+    weights: bytes | None  # None also when read without weights (see Board.handins)
     created: float
+    weight_bytes: int = 0  # size of the stored weights; 0: handed in without any
+
+
+_COLUMNS = "id, name, spec, metrics, {weights}, created, LENGTH(weights)"
 
 
 def _row(row: tuple) -> HandIn:
-    number, name, spec, metrics, weights, created = row
+    number, name, spec, metrics, weights, created, size = row
     return HandIn(number, name, json.loads(spec), json.loads(metrics),
-                  None if weights is None else bytes(weights), created)
+                  None if weights is None else bytes(weights), created, int(size or 0))
 
 
 def default_path() -> Path:
@@ -132,11 +136,13 @@ class Board:
             (code, name, json.dumps(spec), json.dumps(metrics), weights, time.time())).fetchone()
         return int(number)
 
-    def handins(self, code: str) -> list[HandIn]:
-        """The board of one class, oldest first."""
+    def handins(self, code: str, with_weights: bool = True) -> list[HandIn]:
+        """The board of one class, oldest first; without the weights (only their size) for
+        a board that redraws every few seconds, where 60 hand-ins would read 15 MB a time."""
         self._class(code)
-        rows = self._sql("SELECT id, name, spec, metrics, weights, created FROM handins"
-                                " WHERE code = ? ORDER BY id", (code.strip().upper(),))
+        columns = _COLUMNS.format(weights="weights" if with_weights else "NULL")
+        rows = self._sql(f"SELECT {columns} FROM handins WHERE code = ? ORDER BY id",
+                         (code.strip().upper(),))
         return [_row(row) for row in rows]
 
     def handin(self, code: str, key: str, number: int) -> HandIn:
@@ -146,7 +152,7 @@ class Board:
         names and scores, but a hand-in's weights are a trained model, and a student who
         could open a classmate's could hand it in again as their own."""
         code = self._authorise(code, key)
-        row = self._sql("SELECT id, name, spec, metrics, weights, created FROM handins"
+        row = self._sql(f"SELECT {_COLUMNS.format(weights='weights')} FROM handins"
                         " WHERE code = ? AND id = ?", (code, int(number))).fetchone()
         if row is None:
             raise BoardError(f"Hand-in {number} is not on this class's board (cleared?).")

@@ -20,6 +20,7 @@ from playground.viz.class_board import board_curves
 
 BOARD_REFRESH_SECONDS = 5.0  # hand-ins show up within this; each redraw is one small query
 _KEY = "class_key"
+_OPEN_ERROR = "classroom.open_error"
 
 
 def _run_state() -> tuple[list[dict[str, float]], int]:
@@ -115,6 +116,7 @@ def render_board() -> None:
 def _teacher_actions(board: Board, code: str) -> None:
     """The teacher key and what it allows on the whole class: close and clear."""
     key = st.text_input("Teacher key", type="password", key=_KEY,
+                        on_change=lambda: st.session_state.pop(_OPEN_ERROR, None),
                         help="The private key shown when the class was opened. It closes "
                              "or clears the class and opens hand-ins to inspect.")
     close, clear = st.columns(2)
@@ -147,7 +149,7 @@ def _live_board(code: str) -> None:
 
 def _show_board(board: Board, code: str) -> None:
     try:
-        rows = board.handins(code)
+        rows = board.handins(code, with_weights=False)
     except BoardError as exc:
         st.error(md(exc))
         return
@@ -166,7 +168,7 @@ def _show_board(board: Board, code: str) -> None:
             [r.name for r in trained],
             [[e.get("test_accuracy", 0.0) for e in r.metrics["epochs"]] for r in trained]),
             key="class_board_curves")
-    _open_list(board, code, [r for r in ranked if r.weights is not None])
+    _open_list(board, code, [r for r in ranked if r.weight_bytes])
 
 
 def _open_list(board: Board, code: str, rows: list[HandIn]) -> None:
@@ -175,12 +177,15 @@ def _open_list(board: Board, code: str, rows: list[HandIn]) -> None:
     if not rows:
         return
     with st.expander("Open a hand-in to inspect with the class (teacher key)"):
+        notice = st.empty()
         for row in rows:
             label, button = st.columns([4, 1], vertical_alignment="center")
             label.markdown(f"**{md(row.name)}** · {row.metrics.get('parameters', 0):,} "
                            "parameters")
             if button.button("Open", key=f"open_handin_{row.id}"):
                 _open(board, code, row.id)
+        if error := st.session_state.get(_OPEN_ERROR):  # kept: the next redraw would drop it
+            notice.error(md(error))
 
 
 def _open(board: Board, code: str, number: int) -> None:
@@ -190,8 +195,9 @@ def _open(board: Board, code: str, number: int) -> None:
         row = board.handin(code, st.session_state.get(_KEY, ""), number)
         trainer = handin_trainer(row)
     except BoardError as exc:
-        st.error(md(exc))
+        st.session_state[_OPEN_ERROR] = str(exc)  # shown until the key changes or one opens
         return
+    st.session_state.pop(_OPEN_ERROR, None)
     session = get_session()
     session.take(trainer, f"open {row.name}'s hand-in")
     mark_opened(row.name, session)

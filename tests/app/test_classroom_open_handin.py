@@ -87,3 +87,5 @@ def test_open_needs_the_teacher_key(handed_in):
     assert not at.exception
     assert any("Wrong teacher key" in e.value for e in at.error)
     assert at.session_state["session"].spec == before and not _banner(at)
+    at.run()  # the board's next redraw keeps the message
+    assert any("Wrong teacher key" in e.value for e in at.error)
