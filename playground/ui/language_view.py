@@ -170,8 +170,9 @@ def render_training(runner: Runner) -> None:
             st.rerun()  # the run ended: redraw the controls and stop polling
         last = snap.epochs[-1] if snap.epochs else {}
         cols = st.columns(5)
-        cols[0].metric("Step", f"{snap.step:,}", f"epoch {snap.epoch} of {snap.epochs_budget}",
-                       delta_color="off")
+        cols[0].metric(f"Step (epoch {snap.epoch} of {snap.epochs_budget})", f"{snap.step:,}",
+                       help="Batches trained so far; the test text is scored after each "
+                            "epoch.")
         train = bits(last["train_loss"]) if last else None
         test = bits(last["test_loss"]) if last else None
         cols[1].metric("Train bits/char", f"{train:.3f}" if train else "–",
@@ -314,7 +315,8 @@ def render_attention(written: Written, data: Data) -> None:
         for amap in maps:
             weights = amap.weights[0][:, : at + 1, : at + 1]
             st.plotly_chart(attention_heads_figure(weights, tokens,
-                                                   f"{amap.label.capitalize()}: per head"),
+                                                   f"{amap.label.capitalize()}: per head",
+                                                   columns=2),
                             key=f"lm_attention_{amap.index}")
         return
     traces = trace_recurrent(model, x[None, : at + 1])

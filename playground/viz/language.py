@@ -71,20 +71,25 @@ def sureness_figure(tokens: Sequence[str], chosen: np.ndarray, top: np.ndarray,
     Args:
         tokens: the generated characters; chosen, top: (N,) probabilities.
     """
-    labels = [f"{i + 1}<br>{shown(t)}" for i, t in enumerate(tokens)]
+    positions = list(range(1, len(tokens) + 1))
+    chars = [shown(t) for t in tokens]
+    hover = "position %{x} (%{customdata}): "
     traces = [
-        {"type": "bar", "x": labels, "y": list(top), "name": "most likely token",
-         "marker": {"color": "rgba(127,127,127,0.35)"},
-         "hovertemplate": "position %{x}: favourite at %{y:.0%}<extra></extra>"},
-        {"type": "bar", "x": labels, "y": list(chosen), "name": "token written",
+        {"type": "bar", "x": positions, "y": list(top), "name": "most likely token",
+         "customdata": chars, "marker": {"color": "rgba(127,127,127,0.35)"},
+         "hovertemplate": hover + "favourite at %{y:.0%}<extra></extra>"},
+        {"type": "bar", "x": positions, "y": list(chosen), "name": "token written",
+         "customdata": chars,
          "marker": {"color": list(chosen), "colorscale": SEQUENTIAL, "cmin": 0, "cmax": 1},
-         "hovertemplate": "position %{x}: written at %{y:.0%}<extra></extra>"}]
+         "hovertemplate": hover + "written at %{y:.0%}<extra></extra>"}]
+    every = max(1, len(tokens) // 60)  # a readable character under every bar, or every k-th
     layout = {"title": title("How sure the model was of each character it wrote"),
               "height": height, "barmode": "overlay", "bargap": 0.1,
               "margin": {"l": 55, "r": 10, "t": 36, "b": 50},
               "legend": {"orientation": "h", "y": 1.12, "x": 0.5},
-              "xaxis": {"title": {"text": "generated position and character"},
-                        "tickangle": 0, "type": "category"},
+              "xaxis": {"title": {"text": "generated character (position in hover)"},
+                        "tickangle": 0, "tickvals": positions[::every],
+                        "ticktext": chars[::every]},
               "yaxis": {"title": {"text": "probability"}, "range": [0, 1],
                         "tickformat": ".0%"}}
     return make_figure(traces, layout)
@@ -112,12 +117,13 @@ def next_token_bars(vocab: Sequence[str], model_p: np.ndarray, drawn_p: np.ndarr
          "name": "what the sampler drew from", "marker": {"color": OKABE_ITO[1]},
          "hovertemplate": "%{y}: sampler %{x:.1%}<extra></extra>"}]
     tail = context[-24:].replace("\n", "↵")
+    biggest = max(float(model_p[order].max()), float(drawn_p[order].max()))
     layout = {"title": title(f"Next character after “…{tail}” (▶ the one written)"),
               "height": height, "barmode": "group",
               "margin": {"l": 70, "r": 10, "t": 40, "b": 40},
               "legend": {"orientation": "h", "y": -0.15, "x": 0},
               "xaxis": {"title": {"text": "probability"}, "tickformat": ".0%",
-                        "range": [0, 1]},
+                        "range": [0, min(1.0, biggest * 1.15 + 0.02)]},
               "yaxis": {"autorange": "reversed", "type": "category"}}
     return make_figure(traces, layout)
 
