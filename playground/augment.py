@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -114,3 +115,19 @@ def augment_batch(x: torch.Tensor, mode: str, generator: torch.Generator) -> tor
     if mode in ("noise", "all"):
         x = add_noise(x, NOISE_STD, generator)
     return x
+
+
+def augment_preview(images: np.ndarray, mode: str, seed: int = 0,
+                    copies: int = 3) -> np.ndarray:
+    """The images and `copies` augmented versions of each, to show what training sees.
+
+    Args:
+        images: (N, C, H, W) float images.
+        mode: one of AUGMENTS other than "off".
+    Returns:
+        (copies + 1, N, C, H, W): row 0 the images as they are, then one row per copy.
+    """
+    x = torch.as_tensor(np.asarray(images, dtype=np.float32))
+    generator = torch.Generator().manual_seed(augment_seed(seed))
+    rows = [x] + [augment_batch(x, mode, generator) for _ in range(copies)]
+    return torch.stack(rows).numpy()

@@ -3,11 +3,14 @@ the session's kept runs compared."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
+from playground.augment import augment_preview
 from playground.classic.compute import cost_plans, spec_macs, time_plans
 from playground.classic.overfitting import (
+    AUGMENT,
     REMEDY_NAMES,
     WIDTH_FACTORS,
     remedies_for,
@@ -15,7 +18,7 @@ from playground.classic.overfitting import (
     run_plans,
     width_plans,
 )
-from playground.datasets import dataset_info
+from playground.datasets import dataset_info, make_data
 from playground.errors import SpecError
 from playground.jobs import JobStatus
 from playground.run_list import runs_csv, spec_diff
@@ -30,6 +33,7 @@ from playground.viz.classic import (
     remedy_gaps,
     runs_overlay,
 )
+from playground.viz.data import image_grid, pick_examples
 
 
 def render_overfitting(spec: Spec) -> None:
@@ -66,6 +70,29 @@ def render_overfitting(spec: Spec) -> None:
                 "an L2 penalty or early stopping"
                 + (", or data augmentation (each training image shifted, turned and noised "
                    "afresh every epoch)" if "augment" in offered else "") + ", overlaid.")
+    if "augment" in offered:
+        with st.expander("What data augmentation does to a training image",
+                         icon=":material/transform:"):
+            _render_augment_preview(spec)
+
+
+def _render_augment_preview(spec: Spec) -> None:
+    """A few training images (top row) and three augmented versions of each, as the
+    augmentation arm's network sees them; test images are never changed."""
+    data = make_data(spec.dataset)
+    picked = pick_examples(data.y_train, 1, 8)
+    rows = augment_preview(data.x_train[picked], AUGMENT, spec.train.seed)  # (4, N, C, H, W)
+    n = len(picked)
+    labels = np.repeat(np.arange(len(rows)).clip(max=1), n)  # 0 "original", then 1
+    st.plotly_chart(image_grid(rows.reshape(-1, *rows.shape[2:]), labels,
+                               ("original", "augmented"), columns=n,
+                               title="Training images: as stored (top) and augmented"),
+                    key="dvc.augment.preview", config={"displayModeBar": False})
+    st.caption("Top row: training images as stored. Below: the same images shifted, turned "
+               "and noised as in three different epochs. The network never sees the same "
+               "pixels twice, so it cannot memorise them; the test images stay as they are. "
+               "Digits are already centred, so a shift also teaches an invariance the test "
+               "set never asks for, and the test score can drop while the gap narrows.")
 
 
 def _fit_frame(rows, regression: bool) -> pd.DataFrame:

@@ -1,6 +1,8 @@
-"""Deep vs classic, Overfitting: the data-augmentation arm is offered for images, runs and
-appears in the remedies table; for points it is not offered."""
+"""Deep vs classic, Overfitting: the data-augmentation arm is offered for images (with a
+preview of augmented training images), runs and appears in the remedies table; for points
+it is not offered."""
 
+import json
 import time
 
 from opening import open_page
@@ -28,6 +30,9 @@ def _finished(at: AppTest, tries: int = 240) -> None:
 def test_the_augmentation_arm_runs_on_digits():
     at = open_page(PAGE, TINY)
     at.radio(key="dvc.section").set_value("Overfitting").run()
+    preview = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    texts = [a["text"] for fig in preview for a in fig["layout"].get("annotations", [])]
+    assert texts.count("original") == 8 and texts.count("augmented") == 3 * 8
     box = at.multiselect(key="dvc.fit.remedies")
     assert box.options[-1] == "data augmentation (shift, rotate, noise)"
     box.set_value(["none", "augment"]).run()

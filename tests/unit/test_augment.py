@@ -11,6 +11,7 @@ from playground.augment import (
     NOISE_STD,
     add_noise,
     augment_batch,
+    augment_preview,
     rotate,
     shift,
 )
@@ -158,3 +159,11 @@ def test_augmented_runs_repeat_exactly_and_off_is_unchanged():
     off, plain = weights(_digits(augment="off")), weights(_digits())
     assert all(torch.equal(x, y) for x, y in zip(off, plain, strict=True))
     assert not all(torch.equal(x, y) for x, y in zip(a, off, strict=True))
+
+
+def test_preview_shows_the_images_then_their_augmented_copies():
+    x = torch.rand(4, 1, 8, 8).numpy()
+    rows = augment_preview(x, "all", seed=1, copies=2)
+    assert rows.shape == (3, 4, 1, 8, 8)
+    assert (rows[0] == x).all() and not (rows[1] == x).all()
+    assert (augment_preview(x, "all", seed=1, copies=2) == rows).all()
