@@ -24,7 +24,7 @@ from playground.ui.widgets import TYPED_SUFFIX, param_input
 
 LABELS = {"lr": "learning rate", "batch_size": "batch size", "epochs": "epoch budget",
           "l1": "L1 penalty", "l2": "L2 penalty", "loss": "loss",
-          "patience": "early-stopping patience"}
+          "patience": "early-stopping patience", "augment": "data augmentation"}
 # Which lesson control (lessons.CONTROLS) each setting belongs to, for hide/lock links.
 CONTROL_OF = {"optimizer": "optimizer", "lr": "lr", "batch_size": "batch_size",
               "epochs": "epochs", "l1": "regularization", "l2": "regularization"}

@@ -11,7 +11,8 @@ PAGE = "views/train.py"
 def test_augmentation_is_a_setting_that_reaches_the_spec():
     at = open_page(PAGE, PRESETS["digits_mlp"].spec())
     box = at.selectbox(key="train.augment")
-    assert box.value == "off" and "training batches only" in box.help
+    assert box.label == "data augmentation" and box.value == "off"
+    assert "training batches only" in box.help
     box.set_value("shift").run()
     assert not at.exception
     assert current_spec(at).train.augment == "shift"
