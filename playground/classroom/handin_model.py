@@ -42,10 +42,10 @@ def handin_trainer(row: HandIn, device: str | None = None) -> Trainer:
     except (SafetensorError, ValueError) as exc:
         raise BoardError(f"{who} holds weights that are not a safetensors file ({exc}).") \
             from None
-    try:
+    try:  # the data is made here: own data held by the student's server may be gone
         trainer = Trainer(spec, device=device)
         check_weights(spec, tensors, trainer.report)
-    except SpecError as exc:
+    except (SpecError, ValueError, KeyError, OSError) as exc:
         raise BoardError(f"{who} cannot be opened: {exc}") from None
     with torch.no_grad():
         trainer.model.load_state_dict(tensors)

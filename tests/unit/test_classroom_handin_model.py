@@ -60,6 +60,14 @@ def test_bad_hand_ins_get_messages(trained, change, message):
         handin_trainer(_row(trained, **change), device="cpu")
 
 
+def test_own_data_that_this_server_no_longer_holds_gets_a_message(trained):
+    spec = trained.spec.to_dict()
+    spec["dataset"] = {**spec["dataset"], "name": "csv",
+                       "params": {"source": "sha256:" + "0" * 64}}
+    with pytest.raises(BoardError, match="cannot be opened: .*your own data"):
+        handin_trainer(_row(trained, spec=spec), device="cpu")
+
+
 def test_weights_that_do_not_fit_the_spec_name_the_layer(trained):
     tensors = {k: v for k, v in trained.model.state_dict().items()}
     first = next(iter(tensors))
