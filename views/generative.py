@@ -3,7 +3,12 @@
 import streamlit as st
 
 from playground.ui.diffusion_view import render_diffusion
-from playground.ui.generative_view import render_controls, render_live, render_setup
+from playground.ui.generative_view import (
+    render_controls,
+    render_drawing,
+    render_live,
+    render_setup,
+)
 
 st.title("Generative")
 st.caption("Two generative models on 2D points, trained live. In the **GAN** the generator "
@@ -12,6 +17,9 @@ st.caption("Two generative models on 2D points, trained live. In the **GAN** the
            "the data step by step and a denoiser learns to undo it, so sampling runs the "
            "chain backwards from pure noise. Watch whether every mode of the data is "
            "covered.")
+
+with st.expander("Draw your own target: click on the plane", icon=":material/draw:"):
+    render_drawing()
 
 gan_tab, diffusion_tab = st.tabs(["GAN", "Diffusion"])
 with gan_tab:

@@ -2,7 +2,8 @@
 for the mixtures, the mode centres and spread the quality measures count against.
 
 A learner's own points (an uploaded CSV of x,y) are a target too: sampled by drawing from
-them with replacement, with no modes.
+them with replacement, with no modes. Points clicked on a plane are a mixture instead: a
+small Gaussian at each click, so the quality measures count the clicks as modes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from playground.registry import add_entry
 
 MAX_UPLOAD_POINTS = 20_000
 MAX_UPLOAD_BYTES = 2_000_000
+MIN_DRAWN, MAX_DRAWN = 3, 400  # clicks a drawn target needs, and keeps
+DRAWN_STD = 0.05  # each click's spread, as tight as the ring's modes
+DRAWN_SCALE = 1.5  # the click plane's ±1 becomes the built-in targets' ±1.5
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,25 @@ def points_target(points: np.ndarray) -> Target:
     def sample(n: int, rng: np.random.Generator) -> np.ndarray:
         return pts[rng.integers(0, len(pts), n)]
     return Target("your points", f"Your {len(pts):,} points.", sample)
+
+
+def drawn_target(clicks: np.ndarray) -> Target:
+    """Points clicked on the ±1 plane (k, 2) as a mixture of Gaussians, one per distinct
+    click (a point clicked twice weighs double), scaled to the built-in targets' size.
+
+    Raises:
+        SpecError: fewer than MIN_DRAWN clicks, or a click off the plane.
+    """
+    pts = np.asarray(clicks, dtype=np.float64).reshape(-1, 2)[-MAX_DRAWN:]
+    if len(pts) < MIN_DRAWN:
+        raise SpecError(f"The drawing has {len(pts)} point(s); click at least {MIN_DRAWN} "
+                        "places on the plane to make a distribution to learn.")
+    if not np.isfinite(pts).all() or np.abs(pts).max() > 1.0 + 1e-6:
+        raise SpecError("A drawn point lies off the plane; click inside the ±1 square.")
+    centres = pts * DRAWN_SCALE
+    modes = np.unique(centres, axis=0)
+    return Target("your drawing", f"Your drawing: {len(modes)} places clicked, a small "
+                  "Gaussian at each.", _mixture(centres, DRAWN_STD), modes, DRAWN_STD)
 
 
 def parse_points_csv(data: bytes | str) -> np.ndarray:

@@ -15,9 +15,16 @@ from playground.generative.diffusion import DiffusionTrainer
 from playground.generative.diffusion_run import DiffusionRun, DiffusionSnapshot
 from playground.generative.diffusion_spec import SCHEDULES, DiffusionSpec
 from playground.generative.gan_presets import DIFFUSION_PRESETS
-from playground.generative.targets import TARGETS
+from playground.generative.targets import MIN_DRAWN, TARGETS, Target, drawn_target
 from playground.ui.blackbox_runs import job_board
-from playground.ui.generative_view import live_fragment, run_controls
+from playground.ui.generative_view import (
+    DIF_DRAWN,
+    DRAWN,
+    drawn_points,
+    live_fragment,
+    run_controls,
+    stack_ui,
+)
 from playground.ui.text import md
 from playground.viz.diffusion import band_loss_figure, chain_animation, points_figure
 
@@ -36,26 +43,44 @@ def diffusion_run() -> DiffusionRun | None:
     return st.session_state.get(_RUN)
 
 
+def _target() -> Target | None:
+    """The drawn target when this tab trains on the drawing, else the spec's own."""
+    return drawn_target(drawn_points()) if st.session_state.get(DIF_DRAWN) else None
+
+
 def _trainer() -> DiffusionTrainer:
     """The run's trainer, or an untrained one for the forward view before any run."""
     run = st.session_state.get(_RUN)
-    return run.trainer if run is not None else DiffusionTrainer(diffusion_spec())
+    return run.trainer if run is not None else DiffusionTrainer(diffusion_spec(), _target())
 
 
 def render_diffusion() -> None:
     """Setup, the forward process, controls and the live views."""
     spec = diffusion_spec()
     s = spec.settings
+    drawing = len(drawn_points()) >= MIN_DRAWN
+    if not drawing:
+        st.session_state[DIF_DRAWN] = False  # no drawing (any more) to train on
+    options = [*TARGETS, *([DRAWN] if drawing else [])]
     cols = st.columns(4)
-    target = cols[0].selectbox("Target", list(TARGETS), index=list(TARGETS).index(spec.target),
-                               key="dif.target")
+    target = cols[0].selectbox("Target", options, key="dif.target" + (".drawn" * drawing),
+                               index=options.index(DRAWN if st.session_state.get(DIF_DRAWN)
+                                                   else spec.target))
+    if (target == DRAWN) != bool(st.session_state.get(DIF_DRAWN)):
+        st.session_state[DIF_DRAWN] = target == DRAWN
+        job_board().cancel(JOB)  # the run imitates the old target
+        st.session_state.pop(_RUN, None)
+    target = spec.target if target == DRAWN else target
     schedule = cols[1].selectbox("Noise schedule", SCHEDULES,
                                  index=SCHEDULES.index(s["schedule"]), key="dif.schedule")
     timesteps = cols[2].number_input("Timesteps T", 2, 1000, s["timesteps"], key="dif.T")
     steps = cols[3].number_input("Training steps", 1, 100_000, s["steps"], step=500,
                                  key="dif.steps")
+    denoiser = stack_ui(st.container(), "Denoiser", "[x_t, embedding of t] → noise ε",
+                        spec.denoiser, "linear 2 (ε)", "dif.denoiser")
     try:
         new = DiffusionSpec.from_dict({**spec.to_dict(), "target": target,
+                                       "denoiser": denoiser,
                                        "train": {**spec.to_dict()["train"], "steps": steps,
                                                  "schedule": schedule,
                                                  "timesteps": timesteps}})
@@ -81,10 +106,15 @@ def render_diffusion() -> None:
     _live()
 
 
-def _ensure_run() -> DiffusionRun:
+def _ensure_run() -> DiffusionRun | None:
     run = st.session_state.get(_RUN)
     if run is None:
-        run = st.session_state[_RUN] = DiffusionRun(DiffusionTrainer(diffusion_spec()))
+        try:
+            trainer = DiffusionTrainer(diffusion_spec(), _target())
+        except SpecError as exc:
+            st.error(md(exc), icon=":material/error:")
+            return None
+        run = st.session_state[_RUN] = DiffusionRun(trainer)
     return run
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
 from playground.errors import SpecError
@@ -19,9 +20,17 @@ from playground.generative.gan_presets import GAN_PRESETS
 from playground.generative.gan_run import GanRun, GanSnapshot
 from playground.generative.gan_spec import GAN_PARAMS, GanSpec
 from playground.generative.live_run import LiveRun
-from playground.generative.targets import TARGETS, parse_points_csv, points_target
+from playground.generative.targets import (
+    MAX_DRAWN,
+    MIN_DRAWN,
+    TARGETS,
+    drawn_target,
+    parse_points_csv,
+    points_target,
+)
 from playground.ui.blackbox_runs import job_board
 from playground.ui.text import md
+from playground.viz.click_plane import click_plane
 from playground.viz.generative import gan_losses, quality_figure, samples_figure
 
 POLL_SECONDS = 1.0
@@ -29,6 +38,12 @@ JOB = "gan"
 OWN = "your points"
 _SPEC, _RUN, _POINTS, _NARRATION = "gan.spec", "gan.run", "gan.points", "gan.narration"
 _VERSION = "gan.version"
+DRAWN = "your drawing"
+_DRAWN, _DRAW_PLANE = "gen.drawn", "gen.draw_plane"  # [(x, y)] clicked; the click chart
+_GAN_DRAWN, DIF_DRAWN = "gan.drawn", "dif.drawn"  # whether each model trains on the drawing
+# What uses the drawing: its flag, its job and the session keys of its run, dropped when the
+# drawing changes (the run's target was the old drawing).
+_DRAWING_USERS = ((_GAN_DRAWN, JOB, (_RUN, _NARRATION)), (DIF_DRAWN, "diffusion", ("dif.run",)))
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "gelu", "sigmoid")
 _PARAMS = {p.name: p for p in GAN_PARAMS}
 
@@ -72,12 +87,18 @@ def render_setup() -> None:
         st.rerun()
     if preset in GAN_PRESETS:
         top[0].caption(GAN_PRESETS[preset].description)
-    targets = [*TARGETS, *([OWN] if _POINTS in st.session_state else [])]
-    current = OWN if _POINTS in st.session_state else spec.target
+    drawing = drawn_points()
+    if st.session_state.get(_GAN_DRAWN) and len(drawing) < MIN_DRAWN:
+        st.session_state[_GAN_DRAWN] = False  # the drawing was cleared
+    targets = [*TARGETS, *([OWN] if _POINTS in st.session_state else []),
+               *([DRAWN] if len(drawing) >= MIN_DRAWN else [])]
+    current = (OWN if _POINTS in st.session_state else
+               DRAWN if st.session_state.get(_GAN_DRAWN) else spec.target)
     target = top[1].selectbox("Target distribution", targets, index=targets.index(current),
-                              key=f"gan.target.{current}",
+                              key=f"gan.target.{current}.{len(targets)}",
                               help="The 2D points the generator learns to imitate.")
     top[1].caption(TARGETS[target].description if target in TARGETS
+                   else drawn_target(drawing).description if target == DRAWN
                    else f"Your {len(st.session_state[_POINTS]):,} points.")
     upload = top[2].file_uploader("Or upload your points (CSV: x,y per row)", type=["csv"],
                                   key="gan.upload")
@@ -96,14 +117,20 @@ def render_setup() -> None:
     if target != current:
         if target != OWN:
             st.session_state.pop(_POINTS, None)
+        st.session_state[_GAN_DRAWN] = target == DRAWN
+        job_board().cancel(JOB)  # a new target: the run's samples imitate the old one
+        st.session_state.pop(_RUN, None)
         _replace_spec(GanSpec.from_dict({**spec.to_dict(), "target": target})
                       if target in TARGETS else spec)
         st.rerun()
 
     left, right = st.columns(2)
-    stacks = {"generator": _stack_ui(left, "Generator", "noise z → point", spec.generator),
-              "discriminator": _stack_ui(right, "Discriminator", "point → real?",
-                                         spec.discriminator)}
+    v = st.session_state.get(_VERSION, 0)
+    stacks = {"generator": stack_ui(left, "Generator", "noise z → point", spec.generator,
+                                    "linear 2 (x, y)", f"gan.generator.{v}"),
+              "discriminator": stack_ui(right, "Discriminator", "point → real?",
+                                        spec.discriminator, "linear 1 (logit)",
+                                        f"gan.discriminator.{v}")}
     settings = _settings_ui(spec.settings)
     try:
         new = GanSpec.from_dict({**spec.to_dict(), **stacks, "train": settings})
@@ -124,23 +151,23 @@ def render_setup() -> None:
                 st.rerun()
 
 
-def _stack_ui(col: Any, title: str, what: str, layers: tuple[dict, ...]) -> list[dict]:
-    """Hidden layers, width and activation; returns the layer list (head added when
-    built: 2 outputs for the generator, 1 for the discriminator)."""
-    key = f"{title.lower()}.{st.session_state.get(_VERSION, 0)}"
+def stack_ui(col: Any, title: str, what: str, layers: tuple[dict, ...], head: str,
+             key: str) -> list[dict]:
+    """Hidden layers, width and activation of one network (the GAN's players, the
+    denoiser); returns its layer list. The head (`head`, e.g. "linear 2 (x, y)") is added
+    when it is built."""
     linear = [la for la in layers if la["type"] == "linear"]
     acts = [la["type"] for la in layers if la["type"] in ACTIVATIONS]
     col.markdown(f"**{title}** ({what})")
     a, b, c = col.columns(3)
-    depth = a.number_input("Hidden layers", 0, 4, len(linear), key=f"gan.{key}.depth")
+    depth = a.number_input("Hidden layers", 0, 4, len(linear), key=f"{key}.depth")
     width = b.number_input("Units each", 4, 256, linear[0]["units"] if linear else 64,
-                           step=4, key=f"gan.{key}.width")
+                           step=4, key=f"{key}.width")
     act = c.selectbox("Activation", ACTIVATIONS,
-                      index=ACTIVATIONS.index(acts[0]) if acts else 0, key=f"gan.{key}.act")
+                      index=ACTIVATIONS.index(acts[0]) if acts else 0, key=f"{key}.act")
     built = [la for _ in range(int(depth)) for la in ({"type": "linear", "units": int(width)},
                                                       {"type": act})]
-    col.caption(" → ".join([f"linear {width} → {act}"] * int(depth) + [
-        "linear 2 (x, y)" if title == "Generator" else "linear 1 (logit)"]))
+    col.caption(" → ".join([f"linear {width} → {act}"] * int(depth) + [head]))
     return built
 
 
@@ -182,13 +209,62 @@ def _ensure_run() -> GanRun | None:
     if run is None:
         points = st.session_state.get(_POINTS)
         try:
-            trainer = GanTrainer(gan_spec(), points_target(points) if points is not None
-                                 else None)
+            target = (points_target(points) if points is not None else
+                      drawn_target(drawn_points()) if st.session_state.get(_GAN_DRAWN)
+                      else None)
+            trainer = GanTrainer(gan_spec(), target)
         except SpecError as exc:
             st.error(md(exc), icon=":material/error:")
             return None
         run = st.session_state[_RUN] = GanRun(trainer)
     return run
+
+
+def drawn_points() -> np.ndarray:
+    """The points clicked on the drawing plane so far, (k, 2) in ±1."""
+    return np.array(st.session_state.get(_DRAWN, []), dtype=np.float32).reshape(-1, 2)
+
+
+def _drawing_changed() -> None:
+    """Runs trained on the old drawing are put aside (their target is gone)."""
+    for flag, job, keys in _DRAWING_USERS:
+        if st.session_state.get(flag):
+            job_board().cancel(job)
+            for key in keys:
+                st.session_state.pop(key, None)
+
+
+def _add_drawn() -> None:
+    selection = st.session_state.get(_DRAW_PLANE) or {}
+    added = [(float(p["customdata"][0]), float(p["customdata"][1]))
+             for p in selection.get("selection", {}).get("points", [])
+             if isinstance(p.get("customdata"), list | tuple) and len(p["customdata"]) == 2]
+    if added:
+        st.session_state[_DRAWN] = [*st.session_state.get(_DRAWN, []), *added][-MAX_DRAWN:]
+        _drawing_changed()
+
+
+def render_drawing() -> None:
+    """A plane to click a target distribution onto, for either model: each click is a
+    small Gaussian the generator or denoiser learns to cover."""
+    drawing = drawn_points()
+    fig = click_plane(drawing, np.zeros(len(drawing), np.int64), [DRAWN])
+    fig.update_layout(title="Click anywhere to add a point to your target",
+                      xaxis_title="x", yaxis_title="y")
+    st.plotly_chart(fig, key=_DRAW_PLANE, on_select=_add_drawn, selection_mode="points",
+                    config={"displayModeBar": False})
+    row = st.container(horizontal=True)
+    row.caption(f"{len(drawing)} points drawn" + (
+        f": pick **{DRAWN}** as the target in the GAN or Diffusion tab."
+        if len(drawing) >= MIN_DRAWN else f"; click at least {MIN_DRAWN}."))
+    if row.button("Undo the last point", key="gen.draw_undo", disabled=not len(drawing)):
+        st.session_state[_DRAWN] = st.session_state.get(_DRAWN, [])[:-1]
+        _drawing_changed()
+        st.rerun()
+    if row.button("Clear the drawing", key="gen.draw_clear", disabled=not len(drawing)):
+        st.session_state[_DRAWN] = []
+        _drawing_changed()
+        st.rerun()
 
 
 def run_controls(job: str, prefix: str, ensure_run: Callable[[], LiveRun | None],

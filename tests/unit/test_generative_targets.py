@@ -7,7 +7,14 @@ import pytest
 
 from playground.errors import SpecError
 from playground.generative.quality import Quality, diagnose, measure, mmd2
-from playground.generative.targets import TARGETS, parse_points_csv, points_target
+from playground.generative.targets import (
+    DRAWN_SCALE,
+    DRAWN_STD,
+    TARGETS,
+    drawn_target,
+    parse_points_csv,
+    points_target,
+)
 
 
 @pytest.mark.parametrize("name", list(TARGETS))
@@ -75,3 +82,24 @@ def test_uploaded_points_are_read_centred_and_resampled():
 def test_bad_point_files_get_a_message_saying_what_to_fix(data, words):
     with pytest.raises(SpecError, match=words):
         parse_points_csv(data)
+
+
+def test_a_drawing_is_a_mixture_with_a_mode_per_distinct_click():
+    clicks = np.array([[0.5, 0.5], [-0.5, 0.5], [0.0, -0.5], [0.0, -0.5]], np.float32)
+    target = drawn_target(clicks)
+    assert target.modes.shape == (3, 2) and target.std == DRAWN_STD
+    pts = target.sample(4000, np.random.default_rng(0))
+    assert pts.dtype == np.float32 and pts.shape == (4000, 2)
+    near = np.linalg.norm(pts[:, None] - target.modes[None], axis=2).argmin(1)
+    share = np.bincount(near, minlength=3) / len(pts)
+    doubled = int(np.argmin(np.linalg.norm(target.modes - [0.0, -0.5 * DRAWN_SCALE], axis=1)))
+    assert abs(share[doubled] - 0.5) < 0.03  # clicked twice, drawn twice as often
+    q = measure(target.sample(2000, np.random.default_rng(1)), pts, target)
+    assert q.modes_covered == 3 and q.high_quality > 0.95
+
+
+def test_a_drawing_with_too_few_or_stray_points_is_refused():
+    with pytest.raises(SpecError, match="click at least 3"):
+        drawn_target(np.zeros((2, 2)))
+    with pytest.raises(SpecError, match="off the plane"):
+        drawn_target(np.array([[0, 0], [0.5, 0], [3.0, 0]]))
