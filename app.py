@@ -3,6 +3,7 @@
 import streamlit as st
 import torch
 
+from playground.own_data import forbid_local_files
 from playground.ui.lesson_panel import read_lesson_link, render_lesson_panel
 from playground.ui.session_bar import render_share, render_undo
 from playground.ui.sidebar import render_sidebar
@@ -10,6 +11,8 @@ from playground.ui.state import follow_history
 
 # One intra-op thread: with more, training competes with the server for the cores.
 torch.set_num_threads(1)
+# A link's spec names uploads by hash; it never reads a file on the server.
+forbid_local_files()
 
 PAGES = [
     st.Page("views/home.py", title="Home", icon=":material/home:", default=True),

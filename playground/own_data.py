@@ -55,6 +55,15 @@ def check_size(n_bytes: int, what: str) -> None:
                         f"({cap} MB). Upload a smaller sample of it.")
 
 
+_FILES = {"allowed": True}  # the command line reads files; the app forbids it at start
+
+
+def forbid_local_files() -> None:
+    """Called by the app at start: a spec from a link must never read the server's own
+    files, so there `source` is an upload's hash or the example only."""
+    _FILES["allowed"] = False
+
+
 def read_source(source: str, example: bytes) -> bytes:
     """The bytes a dataset's `source` names: held upload, built-in example or a file."""
     if source == EXAMPLE:
@@ -66,6 +75,10 @@ def read_source(source: str, example: bytes) -> bytes:
                 "session that uploaded it. Upload the same file again on the Build page "
                 "(Your own data), or pick another dataset.")
         return OWN_DATA[source]
+    if not _FILES["allowed"]:
+        raise SpecError(f"This spec reads the file {source!r} from the server, which the app "
+                        "never does. Upload the file on the Build page (Your own data), or "
+                        "train this spec from the command line: python -m playground train.")
     path = Path(source)
     if path.is_dir():  # a folder of class folders (the CLI), zipped in memory
         return _zip_folder(path)

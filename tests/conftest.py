@@ -14,3 +14,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "cuda" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _local_files_allowed():
+    """Page tests run app.py, which forbids reading server files for the whole process;
+    every other test starts where the command line does, with files allowed."""
+    from playground import own_data
+
+    own_data._FILES["allowed"] = True
+    yield
+    own_data._FILES["allowed"] = True

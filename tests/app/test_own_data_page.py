@@ -4,6 +4,7 @@ spec whose upload is not in this session says so instead of failing."""
 from __future__ import annotations
 
 from playground.own_data import OWN_DATA, points_csv, remember
+from playground.presets import PRESETS
 from playground.spec import Spec
 from tests.app.opening import current_spec, open_page
 
@@ -60,3 +61,14 @@ def test_an_uploaded_table_opens_from_its_spec():
         "source": ref, "target": "kind", "features": "a,b"}}))
     assert not at.exception and not at.error
     assert any("2 classes: k0, k1" in c.value for c in at.caption)
+
+
+def test_a_link_naming_a_server_file_is_refused_without_reading_it(tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("a,b,kind\n1,2,x\n3,4,y\n")
+    spec = PRESETS["wine_mlp"].spec().with_dataset(
+        "csv", {"source": str(secret), "target": "kind", "features": ""})
+    at = open_page("views/train.py", spec)
+    shown = " ".join(e.value for e in at.error)
+    assert "never does" in shown and "Upload the file" in shown
+    assert "1,2,x" not in str(at)
