@@ -124,11 +124,17 @@ def _load_upload() -> None:
                                      "can go into it. Fix it on the Build page first.")
         return
     load_into_runner(runner, tensors)
+    with runner.holding() as trainer:  # the run is fresh, so its counters say "untrained"
+        test = trainer.evaluate("test")
+    score = (f"test RMSE {test['rmse']:.4g}" if "rmse" in test else
+             f"test accuracy {test['accuracy']:.1%}")
     kept = (" The run you had is kept: **Undo** in the sidebar brings it back."
             if trained else "")
-    st.session_state[_LOADED] = ("success", f"Loaded {len(tensors)} tensors from {md(name)}. "
-                                 "Press **Train** to continue from these weights; every page "
-                                 f"now shows this model.{kept}", runner.run_id)
+    st.session_state[_LOADED] = ("success", f"Loaded {len(tensors)} tensors from {md(name)}: "
+                                 f"{md(score)} before any training here. Press **Train** to "
+                                 "continue from these weights (the step and epoch counters "
+                                 f"start at 0); every page now shows this model.{kept}",
+                                 runner.run_id)
 
 
 def render_model_in() -> None:

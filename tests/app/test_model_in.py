@@ -38,7 +38,9 @@ def test_weights_that_fit_become_the_model_and_train_on():
     _upload(at, "model.safetensors", weights_bytes(source.model, spec))
     assert not at.error, [e.value for e in at.error]
     count = len(source.model.state_dict())
-    assert any(f"Loaded {count} tensors" in plain(s.value) for s in at.success)
+    (shown,) = [plain(s.value) for s in at.success]
+    assert f"Loaded {count} tensors" in shown
+    assert f"test accuracy {source.evaluate()['accuracy']:.1%} before any training" in shown
     runner = session.runner()
     assert runner is not before  # a fresh run around the loaded weights; the old one kept
     assert session.undo_restores_model
