@@ -136,12 +136,11 @@ def _draw(snap: DiffusionSnapshot, timesteps: int) -> None:
         cols[2].metric("Modes covered", f"{q.modes_covered} of {q.n_modes}")
         cols[3].metric("High-quality samples", f"{q.high_quality:.0%}")
     left, right = st.columns([3, 2])
-    frames = len(snap.chain)
-    frame = left.slider("Reverse sampling: frame (0 = pure noise)", 0, frames - 1, frames - 1,
-                        key="dif.frame") if frames > 1 else 0
-    left.plotly_chart(chain_animation(snap.real, snap.chain, frame), key="dif.reverse")
-    left.caption("Press **▶ Play** under the chart to watch the chain run from pure noise "
-                 "(frame 0) to the samples, one denoising stretch per frame.")
+    left.plotly_chart(chain_animation(snap.real, snap.chain), key="dif.reverse")
+    left.caption("Press **▶ Play** under the chart to watch reverse sampling run from pure "
+                 "noise (frame 0) to the samples, one denoising stretch per frame, or drag "
+                 "its slider. While training runs each redraw starts the chart again: pause "
+                 "to watch it through.")
     right.plotly_chart(band_loss_figure(h.steps, h.band_loss, timesteps), key="dif.bands")
     right.caption("Low timesteps (little noise) are the hardest to predict the noise of; "
                   "high ones are nearly pure noise, so ε is almost x_t itself.")

@@ -69,10 +69,10 @@ def _job(name: str) -> str:
 def _status(net: GenerativeNetwork) -> None:
     steps = "generator steps" if net.name != "denoiser" else "training steps"
     if net.steps_done == 0:
-        st.info(f"The {net.title.lower()} is **untrained**: its weights are random. Train it "
-                "on the Generative page and come back — the views follow.")
+        st.info(f"**{net.title}** ({net.what}) is **untrained**: its weights are random. "
+                "Train it on the Generative page and come back — the views follow.")
     else:
-        st.caption(f"The {net.title.lower()} ({net.what}) after {net.steps_done:,} {steps}.")
+        st.caption(f"**{net.title}** ({net.what}) after {net.steps_done:,} {steps}.")
 
 
 def _point_inputs(key: str) -> np.ndarray:

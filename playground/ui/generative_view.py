@@ -235,10 +235,13 @@ def _drawing_changed() -> None:
 
 
 def _add_drawn() -> None:
+    # A clicked point's own x and y: the grid's customdata arrives from the browser as an
+    # object {"0": x, "1": y}, not a list, so it is not relied on.
     selection = st.session_state.get(_DRAW_PLANE) or {}
-    added = [(float(p["customdata"][0]), float(p["customdata"][1]))
+    added = [(float(p["x"]), float(p["y"]))
              for p in selection.get("selection", {}).get("points", [])
-             if isinstance(p.get("customdata"), list | tuple) and len(p["customdata"]) == 2]
+             if isinstance(p.get("x"), int | float) and isinstance(p.get("y"), int | float)
+             and max(abs(p["x"]), abs(p["y"])) <= 1.0]
     if added:
         st.session_state[_DRAWN] = [*st.session_state.get(_DRAWN, []), *added][-MAX_DRAWN:]
         _drawing_changed()
@@ -249,19 +252,23 @@ def render_drawing() -> None:
     small Gaussian the generator or denoiser learns to cover."""
     drawing = drawn_points()
     fig = click_plane(drawing, np.zeros(len(drawing), np.int64), [DRAWN])
-    fig.update_layout(title="Click anywhere to add a point to your target",
-                      xaxis_title="x", yaxis_title="y")
-    st.plotly_chart(fig, key=_DRAW_PLANE, on_select=_add_drawn, selection_mode="points",
-                    config={"displayModeBar": False})
-    row = st.container(horizontal=True)
-    row.caption(f"{len(drawing)} points drawn" + (
-        f": pick **{DRAWN}** as the target in the GAN or Diffusion tab."
-        if len(drawing) >= MIN_DRAWN else f"; click at least {MIN_DRAWN}."))
-    if row.button("Undo the last point", key="gen.draw_undo", disabled=not len(drawing)):
+    fig.update_layout(title="Click to add a point to your target", xaxis_title="x",
+                      yaxis_title="y", margin={"l": 50, "r": 10, "t": 40, "b": 40})
+    left, right = st.columns([3, 2])
+    left.plotly_chart(fig, key=_DRAW_PLANE, on_select=_add_drawn, selection_mode="points",
+                      config={"displayModeBar": False})
+    right.markdown(f"**{len(drawing)} points drawn.** " + (
+        f"Pick **{DRAWN}** as the target in the GAN or Diffusion tab."
+        if len(drawing) >= MIN_DRAWN else f"Click at least {MIN_DRAWN} places."))
+    right.caption("Each click becomes a small Gaussian the generator or denoiser learns to "
+                  "cover, and counts as a mode in the quality measures; click a place twice "
+                  "to give it double weight. Changing the drawing starts the runs trained "
+                  "on it again.")
+    if right.button("Undo the last point", key="gen.draw_undo", disabled=not len(drawing)):
         st.session_state[_DRAWN] = st.session_state.get(_DRAWN, [])[:-1]
         _drawing_changed()
         st.rerun()
-    if row.button("Clear the drawing", key="gen.draw_clear", disabled=not len(drawing)):
+    if right.button("Clear the drawing", key="gen.draw_clear", disabled=not len(drawing)):
         st.session_state[_DRAWN] = []
         _drawing_changed()
         st.rerun()

@@ -55,26 +55,30 @@ def chain_animation(real: np.ndarray, chain: Sequence[np.ndarray], shown: int = 
     frames = [{"name": str(i), "traces": [1],
                "data": [{"type": "scatter", "x": pts[:, 0].tolist(), "y": pts[:, 1].tolist()}],
                "layout": {"title": title(label(i))}} for i, pts in enumerate(chain)]
-    play = {"frame": {"duration": frame_ms, "redraw": False}, "fromcurrent": True,
+    # redraw: a frame's title (its number) is only applied on a full redraw; 500 points
+    # redraw in a few milliseconds.
+    play = {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": False,
             "transition": {"duration": 0}, "mode": "immediate"}
-    layout = {**data["layout"], "height": 480,
-              "margin": {"l": 50, "r": 10, "t": 36, "b": 110},
-              "legend": {"orientation": "h", "y": -0.32, "x": 0},
+    jump = {**play, "frame": {"duration": 0, "redraw": True}}
+    names = [str(i) for i in range(len(chain))]
+    layout = {**data["layout"], "height": 500,
+              "margin": {"l": 50, "r": 10, "t": 60, "b": 120},
+              "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0,
+                         "yanchor": "bottom"},
+              # Play always runs the whole chain, from pure noise (frame 0) to the samples.
               "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False,
-                               "x": 0, "y": -0.12, "xanchor": "left", "yanchor": "top",
+                               "x": 0, "y": -0.16, "xanchor": "left", "yanchor": "top",
+                               "pad": {"t": 10},
                                "buttons": [
                                    {"label": "▶ Play", "method": "animate",
-                                    "args": [None, play]},
+                                    "args": [names, play]},
                                    {"label": "❚❚ Pause", "method": "animate",
-                                    "args": [[None], {**play, "frame": {"duration": 0,
-                                                                         "redraw": False}}]}]}],
-              "sliders": [{"active": shown, "x": 0.22, "y": -0.08, "len": 0.78,
-                           "xanchor": "left", "yanchor": "top",
-                           "currentvalue": {"prefix": "frame "},
-                           "steps": [{"label": str(i), "method": "animate",
-                                      "args": [[str(i)], {**play, "frame": {
-                                          "duration": 0, "redraw": False}}]}
-                                     for i in range(len(chain))]}]}
+                                    "args": [[None], jump]}]}],
+              "sliders": [{"active": shown, "x": 0.25, "y": -0.16, "len": 0.75,
+                           "xanchor": "left", "yanchor": "top", "pad": {"t": 10},
+                           "currentvalue": {"visible": False},
+                           "steps": [{"label": n, "method": "animate", "args": [[n], jump]}
+                                     for n in names]}]}
     return go.Figure({"data": data["data"], "layout": layout, "frames": frames},
                      _validate=False)
 

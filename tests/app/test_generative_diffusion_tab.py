@@ -37,6 +37,6 @@ def test_training_shows_the_reverse_chain_and_band_losses():
                    if c.key == "dif.reverse")
     assert len(reverse["frames"]) == len(at.session_state["dif.run"].snapshot().chain) > 1
     assert reverse["layout"]["updatemenus"][0]["buttons"][0]["method"] == "animate"
-    at.slider(key="dif.frame").set_value(0).run()
-    assert any("frame 0 of" in t for t in _titles(at))
+    assert "frame 0 of" in reverse["frames"][0]["layout"]["title"]["text"]  # pure noise
+    assert len(reverse["layout"]["sliders"][0]["steps"]) == len(reverse["frames"])
     assert not at.exception

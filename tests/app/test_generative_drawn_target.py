@@ -28,10 +28,10 @@ def _drawn_page():
 
 def test_the_drawing_plane_shows_the_clicks_and_asks_for_enough():
     at = open_page(PAGE)
-    assert any("click at least 3" in c.value for c in at.caption)
+    assert any("Click at least 3" in m.value for m in at.markdown)
     at.session_state["gen.drawn"] = list(CLICKS)
     at.run()
-    assert any("4 points drawn" in c.value for c in at.caption)
+    assert any("4 points drawn" in m.value for m in at.markdown)
     gan_target = next(s for s in at.selectbox if s.label == "Target distribution")
     assert "your drawing" in gan_target.options
 
