@@ -29,7 +29,6 @@ from playground.errors import SpecError
 from playground.layers import LAYERS, format_shape
 from playground.shapes import ShapeReport, validate
 from playground.spec import Spec
-from playground.trainer import make_optimizer
 
 if TYPE_CHECKING:
     from playground.runner import Runner
@@ -115,26 +114,18 @@ def parse_weights(data: bytes, name: str = "The file") -> dict[str, torch.Tensor
     return tensors
 
 
-def load_into_runner(runner: Runner, tensors: dict[str, torch.Tensor]) -> None:
+def load_into_runner(runner: Runner, tensors: dict[str, torch.Tensor],
+                     source: str = "a weights file") -> None:
     """Put checked weights into the run's model so training continues from them.
 
     A live run is paused first and the weights go in under the runner's lock, between two
-    steps. The optimizer starts afresh (its moments belong to the old weights), the copy
-    kept for divergence recovery becomes the loaded weights, and the version grows so every
-    view derived from the model redraws.
+    steps (see `Trainer.take_weights`); the version grows so every view derived from the
+    model redraws.
     """
     check_weights(runner.trainer.spec, tensors, runner.trainer.report)
     runner.pause()
     with runner.lock:
-        trainer = runner.trainer
-        trainer.model.load_state_dict(tensors)
-        trainer.optimizer = make_optimizer(trainer.spec.train.optimizer,
-                                           trainer.model.parameters(), trainer.lr)
-        # Trainer keeps no public setter for these; without them a NaN would restore the
-        # initial weights, and early stopping would compare against the old run's best.
-        trainer._snapshot = trainer._copy_weights()
-        trainer._snapshot_step = trainer.step_count
-        trainer._best = None
+        runner.trainer.take_weights(tensors, source)
         runner.version += 1
 
 

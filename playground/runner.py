@@ -68,6 +68,7 @@ class Snapshot:
     done: bool
     extra: dict[str, Any] = field(default_factory=dict)
     queued: int = 0  # place in the server's queue while waiting to start (1 = next), else 0
+    untrained: bool = False  # weights as initialised: no step taken, no weights loaded
 
 
 class Runner:
@@ -213,6 +214,7 @@ class Runner:
                 done=t.done,
                 extra={"wall_samples_per_second": self._wall_rate()},
                 queued=self._scheduler.place(self) if self._scheduler is not None else 0,
+                untrained=t.step_count == 0 and t.weights_from is None,
             )
 
     def _wall_rate(self) -> float:

@@ -187,6 +187,7 @@ class Trainer:
         self.best_epoch = 0
         self._best: tuple[float, dict[str, torch.Tensor]] | None = None
         self.stopped_early: str | None = None
+        self.weights_from: str | None = None  # set when the weights came from a file
 
     @property
     def device_label(self) -> str:
@@ -262,6 +263,17 @@ class Trainer:
         if epoch_done:
             self._finish_epoch()
         return StepResult(self.step_count, self.epoch, value, epoch_done)
+
+    def take_weights(self, tensors: dict[str, torch.Tensor], source: str) -> None:
+        """Continue from weights made elsewhere (`source`, e.g. a file's name): the optimizer
+        starts afresh, since its moments belong to the old weights, and divergence recovery
+        and early stopping start from the new ones."""
+        self.model.load_state_dict(tensors)
+        self.optimizer = make_optimizer(self.spec.train.optimizer, self.model.parameters(),
+                                        self.lr)
+        self._snapshot, self._snapshot_step = self._copy_weights(), self.step_count
+        self._best = None
+        self.weights_from = source
 
     def record_step(self, loss: float, examples: int) -> None:
         """Count a step taken on this trainer's model and optimizer by another driver

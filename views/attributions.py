@@ -29,7 +29,7 @@ runner = require_runner()
 data = runner.trainer.data
 report = analyze(spec)
 model, model_key = runner.model_copy()
-if runner.snapshot().step == 0:
+if runner.snapshot().untrained:
     st.info("This model is untrained: its attributions explain random weights. Train it on "
             "the Train page first for explanations worth reading.")
 

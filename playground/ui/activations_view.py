@@ -159,7 +159,7 @@ def blocks(rows: Sequence[LayerRow]) -> list[list[LayerRow]]:
 
 def render_status(runner: Runner) -> None:
     snap = runner.snapshot()
-    if snap.step == 0:
+    if snap.untrained:
         st.info("This model is **untrained**: its weights are random, so the patterns below "
                 "are noise. Train it on the Train page and come back — the views follow.")
     elif snap.running:

@@ -50,7 +50,7 @@ def offer_preset(reason: str) -> None:
 
 def status_line(runner: Runner) -> None:
     snap = runner.snapshot()
-    if snap.step == 0:
+    if snap.untrained:
         st.warning("This model is untrained, so its attention is close to random. Train it on "
                    "the Train page (or press Step there) and come back.")
         return

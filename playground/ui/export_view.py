@@ -123,8 +123,8 @@ def _load_upload() -> None:
         st.session_state[_LOADED] = ("error", "This network cannot be built, so no weights "
                                      "can go into it. Fix it on the Build page first.")
         return
-    load_into_runner(runner, tensors)
-    with runner.holding() as trainer:  # the run is fresh, so its counters say "untrained"
+    load_into_runner(runner, tensors, upload.name)
+    with runner.holding() as trainer:
         test = trainer.evaluate("test")
     score = (f"test RMSE {test['rmse']:.4g}" if "rmse" in test else
              f"test accuracy {test['accuracy']:.1%}")

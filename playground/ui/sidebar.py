@@ -46,10 +46,10 @@ def training_summary(snap: Any) -> str:
         state = "training"
     elif snap.done:
         state = "finished"
-    elif snap.step:
-        state = "paused"
-    else:
+    elif snap.untrained:
         return "untrained"
+    else:
+        state = "paused"
     line = f"{state}, epoch {snap.epoch}/{snap.epochs_budget}"
     last = snap.epochs[-1] if snap.epochs else {}
     if "test_r2" in last:

@@ -53,12 +53,13 @@ def test_training_summary_reads_the_snapshot():
     from playground.ui.sidebar import layer_label, training_summary
 
     snap = SimpleNamespace(diverged=None, running=True, done=False, step=40, epoch=3,
-                           epochs_budget=20, epochs=[{"test_accuracy": 0.912}])
+                           epochs_budget=20, epochs=[{"test_accuracy": 0.912}],
+                           untrained=False)
     assert training_summary(snap) == "training, epoch 3/20, test accuracy 91%"
     assert training_summary(SimpleNamespace(**{**vars(snap), "running": False})).startswith(
         "paused")
     assert training_summary(SimpleNamespace(**{**vars(snap), "running": False, "step": 0,
-                                               "epochs": []})) == "untrained"
+                                               "epochs": [], "untrained": True})) == "untrained"
     assert training_summary(SimpleNamespace(**{**vars(snap), "diverged": "loss is NaN"})
                             ).startswith("diverged")
     assert layer_label({"type": "dropout", "p": 0.25}) == "dropout(0.25)"

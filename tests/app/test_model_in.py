@@ -48,6 +48,10 @@ def test_weights_that_fit_become_the_model_and_train_on():
     with torch.no_grad():
         ours = runner.trainer.model.eval().cpu()(x)
         assert torch.equal(ours, source.model.eval()(x))
+    assert runner.trainer.weights_from == "model.safetensors"
+    at.switch_page("views/activations.py").run()
+    assert not any("untrained" in i.value for i in at.info)  # loaded weights are trained ones
+    assert "untrained" not in " ".join(m.value for m in at.sidebar.markdown)
     assert runner.step(2) is None and runner.trainer.step_count == 2  # training continues
 
 
