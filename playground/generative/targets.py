@@ -22,7 +22,6 @@ MAX_UPLOAD_POINTS = 20_000
 MAX_UPLOAD_BYTES = 2_000_000
 MIN_DRAWN, MAX_DRAWN = 3, 400  # clicks a drawn target needs, and keeps
 DRAWN_STD = 0.05  # each click's spread, as tight as the ring's modes
-DRAWN_SCALE = 1.5  # the click plane's ±1 becomes the built-in targets' ±1.5
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,11 @@ def points_target(points: np.ndarray) -> Target:
 
 def drawn_target(clicks: np.ndarray) -> Target:
     """Points clicked on the ±1 plane (k, 2) as a mixture of Gaussians, one per distinct
-    click (a point clicked twice weighs double), scaled to the built-in targets' size.
+    click (a point clicked twice weighs double), centred and scaled like an uploaded CSV to
+    the built-in targets' size (±1.5), which the presets' networks and learning rates are
+    tuned for. Measured with gan_ring on 8 clicks in a ring of radius 0.75: only scaled
+    ×1.5 (radius 1.125) it covered 1 of 8 modes after 3,000 steps; standardised (radius
+    1.5) 8 of 8, 91 % high-quality.
 
     Raises:
         SpecError: fewer than MIN_DRAWN clicks, or a click off the plane.
@@ -111,7 +114,7 @@ def drawn_target(clicks: np.ndarray) -> Target:
                         "places on the plane to make a distribution to learn.")
     if not np.isfinite(pts).all() or np.abs(pts).max() > 1.0 + 1e-6:
         raise SpecError("A drawn point lies off the plane; click inside the ±1 square.")
-    centres = pts * DRAWN_SCALE
+    centres = standardise(pts).astype(np.float64)
     modes = np.unique(centres, axis=0)
     return Target("your drawing", f"Your drawing: {len(modes)} places clicked, a small "
                   "Gaussian at each.", _mixture(centres, DRAWN_STD), modes, DRAWN_STD)

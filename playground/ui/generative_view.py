@@ -262,8 +262,8 @@ def render_drawing() -> None:
         if len(drawing) >= MIN_DRAWN else f"Click at least {MIN_DRAWN} places."))
     right.caption("Each click becomes a small Gaussian the generator or denoiser learns to "
                   "cover, and counts as a mode in the quality measures; click a place twice "
-                  "to give it double weight. Changing the drawing starts the runs trained "
-                  "on it again.")
+                  "to give it double weight. The drawing is centred and scaled to the size "
+                  "of the built-in targets. Changing it starts the runs trained on it again.")
     if right.button("Undo the last point", key="gen.draw_undo", disabled=not len(drawing)):
         st.session_state[_DRAWN] = st.session_state.get(_DRAWN, [])[:-1]
         _drawing_changed()

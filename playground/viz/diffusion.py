@@ -27,7 +27,8 @@ def points_figure(real: np.ndarray, points: np.ndarray, text: str) -> go.Figure:
     return make_figure(traces, {"title": title(text), "height": 420,
                                 "margin": {"l": 50, "r": 10, "t": 36, "b": 40},
                                 "legend": {"orientation": "h", "y": -0.15, "x": 0},
-                                "xaxis": {"title": {"text": "x"}, "range": [-4, 4]},
+                                "xaxis": {"title": {"text": "x"}, "range": [-4, 4],
+                                          "constrain": "domain"},
                                 "yaxis": {"title": {"text": "y"}, "range": [-4, 4],
                                           "scaleanchor": "x"}})
 

@@ -10,6 +10,8 @@ import time
 import numpy as np
 from opening import open_page
 
+from playground.generative.targets import standardise
+
 PAGE = "views/generative.py"
 CLICKS = [(0.5, 0.5), (-0.5, 0.5), (0.0, -0.5), (0.5, -0.5)]
 
@@ -44,7 +46,7 @@ def test_the_gan_trains_on_the_drawing_and_a_new_click_puts_the_run_aside():
     trainer = at.session_state["gan.run"].trainer
     assert trainer.target.name == "your drawing"
     assert np.allclose(np.sort(trainer.target.modes, axis=0),
-                       np.sort(np.array(CLICKS) * 1.5, axis=0))
+                       np.sort(standardise(np.array(CLICKS, np.float32)), axis=0))
     assert any("Your drawing: 4 places" in c.value for c in at.caption)
     _button(at, "gen.draw_undo").click().run()
     assert len(at.session_state["gen.drawn"]) == 3

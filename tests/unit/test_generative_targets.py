@@ -8,12 +8,12 @@ import pytest
 from playground.errors import SpecError
 from playground.generative.quality import Quality, diagnose, measure, mmd2
 from playground.generative.targets import (
-    DRAWN_SCALE,
     DRAWN_STD,
     TARGETS,
     drawn_target,
     parse_points_csv,
     points_target,
+    standardise,
 )
 
 
@@ -92,7 +92,7 @@ def test_a_drawing_is_a_mixture_with_a_mode_per_distinct_click():
     assert pts.dtype == np.float32 and pts.shape == (4000, 2)
     near = np.linalg.norm(pts[:, None] - target.modes[None], axis=2).argmin(1)
     share = np.bincount(near, minlength=3) / len(pts)
-    doubled = int(np.argmin(np.linalg.norm(target.modes - [0.0, -0.5 * DRAWN_SCALE], axis=1)))
+    doubled = int(np.argmin(np.linalg.norm(target.modes - standardise(clicks)[2], axis=1)))
     assert abs(share[doubled] - 0.5) < 0.03  # clicked twice, drawn twice as often
     q = measure(target.sample(2000, np.random.default_rng(1)), pts, target)
     assert q.modes_covered == 3 and q.high_quality > 0.95
