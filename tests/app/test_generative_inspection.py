@@ -15,7 +15,10 @@ from opening import open_page
 
 from playground.generative.diffusion import DiffusionTrainer
 from playground.generative.diffusion_run import DiffusionRun
+from playground.generative.gan import GanTrainer
 from playground.generative.gan_presets import DIFFUSION_PRESETS
+from playground.generative.gan_run import GanRun
+from playground.generative.gan_spec import GanSpec
 
 GENERATIVE = "views/generative.py"
 ACTIVATIONS = "views/activations.py"
@@ -129,3 +132,16 @@ def test_a_bad_attribution_setting_is_a_message_not_a_traceback():
     steps.set_value(steps.max if steps.max else 1000).run()  # 1,500 points × many steps
     assert not at.exception
     assert any("model evaluations" in e.value for e in at.error)
+
+
+def test_a_wide_noise_vector_is_drawn_from_a_seed_and_has_no_plane():
+    at = open_page(GENERATIVE)
+    at.session_state["gan.run"] = GanRun(GanTrainer(GanSpec().with_settings(noise_dim=8)))
+    at.switch_page(ACTIVATIONS).run()
+    at.segmented_control(key="activations.network").set_value("generator").run()
+    first = _values(_charts(at)["gen_layer_input"]["data"][0]["y"])
+    assert len(first) == 8 and "gen_plane_head" not in _charts(at)
+    at.number_input(key="gen_act.generator.seed").set_value(3).run()
+    assert not at.exception
+    z = _values(_charts(at)["gen_layer_input"]["data"][0]["y"])
+    assert np.allclose(z, np.random.default_rng(3).standard_normal(8), atol=1e-6)
