@@ -55,7 +55,8 @@ def chain_animation(real: np.ndarray, chain: Sequence[np.ndarray], shown: int = 
     data = fig.to_plotly_json()
     frames = [{"name": str(i), "traces": [1],
                "data": [{"type": "scatter", "x": pts[:, 0].tolist(), "y": pts[:, 1].tolist()}],
-               "layout": {"title": title(label(i))}} for i, pts in enumerate(chain)]
+               "layout": {"title": title(f"<b>{label(i)}</b>")}}  # bold like the first
+              for i, pts in enumerate(chain)]
     # redraw: a frame's title (its number) is only applied on a full redraw; 500 points
     # redraw in a few milliseconds.
     play = {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": False,
