@@ -30,7 +30,7 @@ from playground.generative.targets import (
 )
 from playground.ui.blackbox_runs import job_board
 from playground.ui.text import md
-from playground.viz.click_plane import click_plane
+from playground.viz.click_plane import click_plane, clicked_points
 from playground.viz.generative import gan_losses, quality_figure, samples_figure
 
 POLL_SECONDS = 1.0
@@ -235,13 +235,7 @@ def _drawing_changed() -> None:
 
 
 def _add_drawn() -> None:
-    # A clicked point's own x and y: the grid's customdata arrives from the browser as an
-    # object {"0": x, "1": y}, not a list, so it is not relied on.
-    selection = st.session_state.get(_DRAW_PLANE) or {}
-    added = [(float(p["x"]), float(p["y"]))
-             for p in selection.get("selection", {}).get("points", [])
-             if isinstance(p.get("x"), int | float) and isinstance(p.get("y"), int | float)
-             and max(abs(p["x"]), abs(p["y"])) <= 1.0]
+    added = clicked_points(st.session_state.get(_DRAW_PLANE))
     if added:
         st.session_state[_DRAWN] = [*st.session_state.get(_DRAWN, []), *added][-MAX_DRAWN:]
         _drawing_changed()

@@ -32,7 +32,7 @@ from playground.own_data import (
 from playground.spec import Spec
 from playground.ui.state import set_spec
 from playground.ui.text import md
-from playground.viz.click_plane import click_plane
+from playground.viz.click_plane import click_plane, clicked_points
 
 _FILES = "own.files"  # sha256 ref -> the bytes this session uploaded
 _POINTS = "own.points"  # [(x, y, label)] clicked so far
@@ -132,13 +132,9 @@ def _render_table(spec: Spec) -> None:
 
 
 def _add_point() -> None:
-    selection = st.session_state.get(_PLANE) or {}
-    for point in selection.get("selection", {}).get("points", []):
-        data = point.get("customdata")
-        if isinstance(data, list | tuple) and len(data) == 2:
-            label = st.session_state.get("own.point_class") or "a"
-            st.session_state.setdefault(_POINTS, []).append(
-                (float(data[0]), float(data[1]), str(label)))
+    label = str(st.session_state.get("own.point_class") or "a")
+    for x, y in clicked_points(st.session_state.get(_PLANE)):
+        st.session_state.setdefault(_POINTS, []).append((x, y, label))
 
 
 def _render_points(spec: Spec) -> None:

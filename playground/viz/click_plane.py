@@ -16,7 +16,8 @@ EXTENT = 1.0  # the plane runs from -EXTENT to EXTENT on both axes
 
 def click_plane(x: np.ndarray, y: np.ndarray, class_names: Sequence[str],
                 grid: int = 33) -> go.Figure:
-    """The placed points by class, and a grid whose markers carry their (x, y) as customdata.
+    """The placed points by class over a faint grid of click targets (read a click back with
+    `clicked_points`).
 
     Args:
         x: (N, 2) points placed so far (N may be 0).
@@ -28,10 +29,24 @@ def click_plane(x: np.ndarray, y: np.ndarray, class_names: Sequence[str],
     gx, gy = np.meshgrid(axis, axis)
     fig.add_trace(go.Scatter(
         x=gx.ravel(), y=gy.ravel(), mode="markers", name="click to add", showlegend=False,
-        customdata=np.stack([gx.ravel(), gy.ravel()], axis=1),
         marker=dict(color=NEUTRAL, size=7, opacity=0.12), hovertemplate="add at (%{x}, %{y})"
         "<extra></extra>"))
     fig.update_layout(height=420, clickmode="event+select", dragmode=False,
                       xaxis_range=[-EXTENT * 1.05, EXTENT * 1.05],
                       yaxis_range=[-EXTENT * 1.05, EXTENT * 1.05])
     return fig
+
+
+def clicked_points(selection: object) -> list[tuple[float, float]]:
+    """The (x, y) of each grid marker a chart selection on the plane names.
+
+    Read from the points' own x and y: a numpy customdata reaches the browser as a typed
+    array and comes back as an object {"0": x, "1": y}, not a list.
+    """
+    try:
+        points = selection["selection"]["points"]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return []
+    return [(float(p["x"]), float(p["y"])) for p in points or []
+            if isinstance(p.get("x"), int | float) and isinstance(p.get("y"), int | float)
+            and max(abs(p["x"]), abs(p["y"])) <= EXTENT]
