@@ -81,8 +81,8 @@ def diagnose(quality: list[Quality], d_real: list[float], d_fake: list[float],
     covered = [q.modes_covered for q in quality if q.modes_covered is not None]
     if len(covered) >= 3 and quality[-1].n_modes:
         best, now = max(covered), covered[-1]
-        if best - now >= 2 or (now < 0.75 * quality[-1].n_modes
-                               and (quality[-1].high_quality or 0) > 0.5):
+        sharp = (quality[-1].high_quality or 0) > 0.5  # early, diffuse samples cover nothing
+        if sharp and (best - now >= 2 or now < 0.75 * quality[-1].n_modes):
             found.append(Failure("mode collapse", (
                 f"Modes covered fell to {now} of {quality[-1].n_modes} (best {best}) while the "
                 "samples stay sharp: the generator found a few points the discriminator "

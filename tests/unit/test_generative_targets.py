@@ -47,6 +47,9 @@ def test_a_collapsed_generator_covers_one_mode_and_is_far_from_the_data():
     q = measure(collapsed, t.sample(2000, np.random.default_rng(1)), t)
     assert q.modes_covered == 1 and q.high_quality == 1.0 and q.mmd > 0.5
     assert diagnose([Quality(0.1, 8, 8, 0.9)] * 3 + [q], [], [])[0].name == "mode collapse"
+    # Early on the samples are diffuse: a count that falls from 2 to 0 is no collapse.
+    diffuse = [Quality(0.3, 2, 8, 0.15), Quality(0.2, 1, 8, 0.1), Quality(0.1, 0, 8, 0.13)]
+    assert diagnose(diffuse, [], []) == []
 
 
 def test_mmd_is_zero_for_identical_sets_and_grows_with_a_shift():
