@@ -92,7 +92,10 @@ def render_status(snap: Snapshot, regression: bool = False) -> None:
     cols[2].metric("Samples / s", f"{_rate(snap):,.0f}",
                    help="Training examples per second of wall time in the latest run.")
     cols[3].metric("Device", snap.device)
-    cols[4].metric("Last loss", f"{snap.step_loss[-1]:.4g}" if snap.step_loss else "–")
+    loss = snap.step_loss[-1] if snap.step_loss else None
+    cols[4].metric("Last loss", "–" if loss is None else  # short enough for its column
+                   f"{loss:.3g}" if loss >= 1e-3 else f"{loss:.1e}",
+                   help="The latest batch's training loss.")
     last = snap.epochs[-1] if snap.epochs else {}
     after = "On the held-out test split, after the latest full epoch."
     if regression:
