@@ -34,7 +34,7 @@ PAGES = [
 def main() -> None:
     st.set_page_config(page_title="Deep Learning Playground", page_icon=":material/hub:",
                        layout="wide")
-    page = st.navigation(PAGES)
+    page = st.navigation(PAGES, expanded=True)  # every page in view, none behind "more"
     read_lesson_link()  # before follow_history rewrites the URL
     follow_history()
     render_sidebar()

@@ -201,7 +201,7 @@ def render_timeline(timeline: SampleTimeline) -> None:
     samples = timeline.samples()
     latest = samples[-1]
     st.subheader("Samples while it trains")
-    st.caption(f"Every few seconds of training the model continues “{timeline.prompt}” with "
+    st.caption(f"Every few seconds of training the model continues “{md(timeline.prompt)}” with "
                "the same seed and temperature 0.8. Read them top to bottom: letters, then "
                "words, then phrases.")
     st.code(timeline.prompt + latest.text, language=None, wrap_lines=True)

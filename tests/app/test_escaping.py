@@ -19,7 +19,8 @@ from playground.presets import PRESETS
 LINK = "[click](http://evil.example/phish)"
 IMAGE = "![x](http://evil.example/img.png)"
 PAGES = ["views/home.py", "views/build.py", "views/train.py", "views/activations.py",
-         "views/attention.py", "views/attributions.py", "views/black_box.py"]
+         "views/attention.py", "views/attributions.py", "views/black_box.py",
+         "views/language_model.py"]
 # Element types that show their text literally (no markdown): their strings may hold anything.
 LITERAL = {"text", "code", "json", "dataframe", "table", "plotly_chart", "text_input",
            "text_area", "selectbox", "multiselect"}

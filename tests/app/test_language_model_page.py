@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 from opening import current_spec, open_page
+from test_escaping import IMAGE, LINK, assert_no_live_markup
 
 from playground.language.corpus import OWN_TEXTS
 from playground.language.runs import continue_text
@@ -126,3 +127,12 @@ def test_transformer_shows_attention_and_lstm_its_state_both_attributions():
     assert any("rec_hidden_" in i for i in chart_ids(at))
     at.selectbox(key="lm_attr_method").set_value("saliency").run()
     assert not at.exception and chart(at, "lm_attribution")
+
+
+def test_own_text_full_of_markdown_is_shown_as_text(small):
+    at = open_page(PAGE, small)
+    at.radio(key="lm_source_grammar_text").set_value("own_text").run()
+    at.text_area(key="lm_paste").input((LINK + IMAGE) * 60)
+    at.button(key="FormSubmitter:lm_own_text-Train on this text").click().run()
+    assert current_spec(at).dataset.name == "own_text"
+    assert_no_live_markup(at, "language model on a hostile text")
