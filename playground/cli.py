@@ -276,12 +276,12 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     from playground.builder import build_model
     from playground.datasets import make_data
     from playground.export import (
-        export_source,
         load_weights,
         onnx_bytes,
         torchscript_bytes,
         weights_bytes,
     )
+    from playground.export_script import export_source
     from playground.spec import load_spec
 
     spec_path, weights = _export_inputs(args)

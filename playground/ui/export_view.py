@@ -11,7 +11,6 @@ from playground.errors import SpecError
 from playground.export import (
     ONNX_OPSET,
     check_weights,
-    export_source,
     history_csv,
     load_into_runner,
     onnx_bytes,
@@ -19,6 +18,7 @@ from playground.export import (
     torchscript_bytes,
     weights_bytes,
 )
+from playground.export_script import export_source
 from playground.own_data import check_size
 from playground.runner import Runner
 from playground.spec import Spec

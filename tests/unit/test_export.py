@@ -16,12 +16,12 @@ from playground.cli import main
 from playground.datasets import make_data
 from playground.errors import SpecError
 from playground.export import (
-    export_source,
     load_weights,
     read_weights,
     save_weights,
     write_metrics,
 )
+from playground.export_script import export_source
 from playground.layers import LAYERS
 from playground.presets import PRESETS
 from playground.shapes import analyze
