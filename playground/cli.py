@@ -97,7 +97,9 @@ def cmd_datasets(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
-    """Print the shape table with parameter counts, or raise the spec's first error."""
+    """Print the shape table with parameter counts and MACs, or raise the spec's first
+    error."""
+    from playground.classic.macs import layer_macs, total_macs
     from playground.shapes import validate
     from playground.spec import load_spec
 
@@ -105,20 +107,22 @@ def cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     rows = [{"layer": "head" if r.is_head else r.index + 1,
              "type": f"{r.kind} (output head)" if r.is_head else r.kind,
              "input": list(r.input_shape), "output": list(r.output_shape),
-             "parameters": r.parameters} for r in report.rows]
+             "parameters": r.parameters, "macs": layer_macs(r)} for r in report.rows]
     if args.json:
         json.dump({"ok": True, "dataset": report.info.name, "rows": rows,
-                   "total_parameters": report.total_parameters}, out, indent=2)
+                   "total_parameters": report.total_parameters,
+                   "total_macs": total_macs(report)}, out, indent=2)
         out.write("\n")
         return 0
     info = report.info
     out.write(f"dataset {info.name}: {info.kind}, input {format_shape(info.input_shape)}, "
               f"{info.target_phrase}\n")
-    table = [("#", "layer", "input", "output", "parameters")] + [
+    table = [("#", "layer", "input", "output", "parameters", "MACs")] + [
         (str(r["layer"]), r["type"], format_shape(tuple(r["input"])),
-         format_shape(tuple(r["output"])), f"{r['parameters']:,}") for r in rows
-    ] + [("", "total", "", "", f"{report.total_parameters:,}")]
-    out.write(_table(table, right={0, 4}))
+         format_shape(tuple(r["output"])), f"{r['parameters']:,}", f"{r['macs']:,}")
+        for r in rows
+    ] + [("", "total", "", "", f"{report.total_parameters:,}", f"{total_macs(report):,}")]
+    out.write(_table(table, right={0, 4, 5}))
     return 0
 
 

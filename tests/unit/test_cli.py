@@ -81,12 +81,13 @@ def test_validate_prints_the_table_with_head_and_total(capsys):
     assert code == 0
     lines = text.splitlines()
     assert lines[0].startswith("dataset digits: image, input 1×8×8, 10 classes")
-    assert "linear (output head)" in lines[-2] and lines[-2].split()[-1] == "650"
-    assert lines[-1].split() == ["total", "13,706"]
+    assert "linear (output head)" in lines[-2] and lines[-2].split()[-2:] == ["650", "640"]
     code, text = call("validate", PRESETS["digits_cnn"].path, "--json")
     report = json.loads(text)
     assert report["ok"] and report["total_parameters"] == 13706
-    assert report["rows"][-1]["layer"] == "head"
+    assert report["rows"][-1]["layer"] == "head" and report["rows"][-1]["macs"] == 64 * 10
+    assert report["total_macs"] == sum(r["macs"] for r in report["rows"])
+    assert lines[-1].split() == ["total", "13,706", f"{report['total_macs']:,}"]
 
 
 def test_validate_a_bad_spec_is_one_error_line_and_exit_2(tmp_path):
