@@ -127,21 +127,16 @@ def load_into_runner(runner: Runner, tensors: dict[str, torch.Tensor],
         runner.version += 1
 
 
-def history_csv(epochs: list[dict[str, float]], lr: float | None = None) -> str:
+def history_csv(epochs: list[dict[str, float]]) -> str:
     """A run's per-epoch history as CSV text: one row per epoch, a column per recorded
-    value (epoch, step, train and test loss, accuracy or rmse and r2, ...).
+    value (epoch, step, train and test loss, accuracy or rmse and r2, learning rate, ...).
 
     Args:
         epochs: the trainer's `history.epochs` records (a snapshot's copy).
-        lr: the learning rate now, written as an `lr` column where the records carry
-            none (the trainer records no per-epoch rate).
     Returns:
         CSV text with a header row; a non-finite value is an empty field.
     """
     columns = list(dict.fromkeys(k for record in epochs for k in record))
-    if lr is not None and "lr" not in columns:
-        columns.append("lr")
-        epochs = [{**record, "lr": lr} for record in epochs]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns or ["epoch"])

@@ -346,6 +346,7 @@ class Trainer:
             "step": self.step_count,
             # Running averages over the epoch's batches: free, unlike a second pass.
             "train_loss": self._epoch_loss / n,
+            "lr": self.lr,  # it may have been changed live during the epoch; this is its end
         }
         if self.regression:
             scores = regression_scores(self.y_train[self._perm].cpu().numpy(),

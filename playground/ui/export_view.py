@@ -70,7 +70,7 @@ def render_export(runner: Runner, spec: Spec) -> None:
     snapshot = runner.snapshot()
     right.download_button(
         f"History (CSV, {len(snapshot.epochs)} epoch{'' if len(snapshot.epochs) == 1 else 's'})",
-        history_csv(snapshot.epochs, snapshot.lr), file_name="history.csv", mime="text/csv",
+        history_csv(snapshot.epochs), file_name="history.csv", mime="text/csv",
         icon=":material/download:", on_click="ignore", key="export.history",
         disabled=not snapshot.epochs, help="One row per finished epoch: epoch, step, train "
         "and test loss and accuracy (regression: rmse and r2), and the learning rate now.")

@@ -66,7 +66,8 @@ def test_history_records_every_epoch():
     assert result.epoch_done and result.epoch == 1 and result.step == trainer.steps_per_epoch
     record = trainer.history.epochs[0]
     assert set(record) == {"epoch", "step", "train_loss", "train_accuracy", "test_loss",
-                           "test_accuracy"}
+                           "test_accuracy", "lr"}
+    assert record["lr"] == trainer.spec.train.lr
     assert record["epoch"] == 1 and record["step"] == trainer.steps_per_epoch
     assert 0.0 <= record["train_accuracy"] <= 1.0 and 0.0 <= record["test_accuracy"] <= 1.0
     n = len(trainer.x_train)

@@ -29,14 +29,16 @@ def _rows(text: str) -> list[dict[str, str]]:
 def test_history_csv_has_a_row_per_epoch_and_every_recorded_value():
     trainer = Trainer(SPEC)
     trainer.train(2)
-    rows = _rows(history_csv(trainer.history.epochs, lr=0.01))
-    assert len(rows) == 2
-    assert list(rows[0]) == [*trainer.history.epochs[0], "lr"]
+    trainer.retarget(trainer.spec.with_train(lr=0.003))  # a live change: the next epoch's
+    trainer.train(1)
+    rows = _rows(history_csv(trainer.history.epochs))
+    assert len(rows) == 3
+    assert list(rows[0]) == list(trainer.history.epochs[0])
     for row, record in zip(rows, trainer.history.epochs, strict=True):
         assert {"train_loss", "test_loss", "train_accuracy", "test_accuracy"} <= set(row)
         assert int(row["epoch"]) == record["epoch"]
         assert float(row["test_loss"]) == record["test_loss"]  # full precision
-        assert float(row["lr"]) == 0.01
+    assert [float(r["lr"]) for r in rows] == [SPEC.train.lr, SPEC.train.lr, 0.003]
 
 
 def test_history_csv_of_a_regression_run_has_rmse_and_r2():
@@ -44,7 +46,7 @@ def test_history_csv_of_a_regression_run_has_rmse_and_r2():
     trainer.run_epoch()
     (row,) = _rows(history_csv(trainer.history.epochs))
     assert {"train_rmse", "train_r2", "test_rmse", "test_r2"} <= set(row)
-    assert "test_accuracy" not in row and "lr" not in row
+    assert "test_accuracy" not in row and "lr" in row
 
 
 def test_history_csv_writes_non_finite_values_as_empty_fields():
