@@ -139,7 +139,7 @@ def take_step(trainer: Trainer, indices: Sequence[int] | np.ndarray) -> LoopStep
         raise SpecError(trainer.diverged)
     model, opt, spec = trainer.model, trainer.optimizer, trainer.spec
     idx = torch.as_tensor(np.asarray(indices, dtype=np.int64), device=trainer.device)
-    xb, yb = trainer.x_train[idx], trainer.y_train[idx]
+    xb, yb = trainer.training_batch(idx)  # augmented as the run's own steps are
     named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     before = {n: p.detach().clone() for n, p in named}
     seed = spec.train.seed * _DRAW_SEED + trainer.step_count

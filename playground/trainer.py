@@ -231,9 +231,7 @@ class Trainer:
             self.model.train()
         lo, hi = self._bounds[self._cursor]
         idx = self._perm[lo:hi]
-        xb, yb = self.x_train[idx], self.y_train[idx]
-        if self._augment_generator is not None:  # training batches only; evaluate() never
-            xb = augment_batch(xb, self.spec.train.augment, self._augment_generator)
+        xb, yb = self.training_batch(idx)
         self.optimizer.zero_grad(set_to_none=True)
         with self._stream.active() if self._stochastic else nullcontext():
             logits = self.model(xb)
@@ -263,6 +261,14 @@ class Trainer:
         if epoch_done:
             self._finish_epoch()
         return StepResult(self.step_count, self.epoch, value, epoch_done)
+
+    def training_batch(self, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The training examples `idx` as a step trains on them: augmented when the spec asks
+        (training batches only; evaluate() never augments)."""
+        xb, yb = self.x_train[idx], self.y_train[idx]
+        if self._augment_generator is not None:
+            xb = augment_batch(xb, self.spec.train.augment, self._augment_generator)
+        return xb, yb
 
     def take_weights(self, tensors: dict[str, torch.Tensor], source: str) -> None:
         """Continue from weights made elsewhere (`source`, e.g. a file's name): the optimizer

@@ -167,3 +167,16 @@ def test_preview_shows_the_images_then_their_augmented_copies():
     assert rows.shape == (3, 4, 1, 8, 8)
     assert (rows[0] == x).all() and not (rows[1] == x).all()
     assert (augment_preview(x, "all", seed=1, copies=2) == rows).all()
+
+
+def test_a_learning_loop_step_trains_on_the_augmented_batch_as_the_run_does():
+    from playground.learning_loop import loop_batch, take_step
+
+    trainer = Trainer(_digits(augment="noise"))
+    indices = loop_batch(trainer, 8, 0)
+    step = take_step(trainer, indices)
+    stored = trainer.x_train[torch.as_tensor(indices)].cpu().numpy()
+    assert step.x.shape == stored.shape and (step.x != stored).any()  # noise was added
+    assert abs(float((step.x - stored).std()) - 0.1) < 0.02
+    plain = take_step(Trainer(_digits()), indices)
+    assert (plain.x == stored).all()
