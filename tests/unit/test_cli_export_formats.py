@@ -6,7 +6,6 @@ onnxruntime) to the outputs of the model on the test set. The exported script's
 from __future__ import annotations
 
 import csv
-import io
 import re
 import subprocess
 import sys
@@ -16,8 +15,8 @@ import onnxruntime
 import pytest
 import torch
 from safetensors.torch import load_file
+from test_cli import call
 
-from playground import cli
 from playground.builder import build_model
 from playground.datasets import make_data
 from playground.export import load_weights
@@ -33,16 +32,6 @@ IMAGE_CNN = Spec.from_dict({
     "layers": [{"type": "conv2d", "channels": 3}, {"type": "batchnorm"}, {"type": "relu"},
                {"type": "maxpool2d"}, {"type": "flatten"}],
     "train": {"epochs": 2, "batch_size": 16, "device": "cpu"}})
-
-
-def call(*args) -> tuple[int, str]:
-    """The command in this process: (exit code, stdout); SystemExit is argparse's exit."""
-    out = io.StringIO()
-    try:
-        code = cli.main([str(a) for a in args], out=out)
-    except SystemExit as exc:
-        code = exc.code
-    return code, out.getvalue()
 
 
 def _outputs(model: torch.nn.Module, x: torch.Tensor) -> np.ndarray:
