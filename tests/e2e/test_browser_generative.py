@@ -9,7 +9,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_flows import TIMEOUT, goto_page, main, metric
+from test_flows import TIMEOUT, click_on_plane, goto_page, main, metric
 
 pytestmark = pytest.mark.e2e
 
@@ -25,16 +25,6 @@ GENERATED = """() => {
 }"""
 
 
-# Where the drawing plane's point (x, y) is on the screen, from Plotly's own axes.
-PLANE_POSITION = """([x, y]) => {
-    for (const el of document.querySelectorAll('.js-plotly-plot')) {
-        const t = el.layout && el.layout.title && el.layout.title.text;
-        if (!t || !t.includes('Click to add') || !el._fullLayout) continue;
-        const r = el.getBoundingClientRect(), fl = el._fullLayout;
-        return [r.left + fl._size.l + fl.xaxis.l2p(x), r.top + fl._size.t + fl.yaxis.l2p(y)];
-    }
-    return null;
-}"""
 
 
 def generator_steps(page: Page) -> int:
@@ -71,10 +61,7 @@ def test_clicks_on_the_plane_draw_a_target_the_gan_can_pick(page: Page, app_url:
     goto_page(page, "Generative")
     main(page).get_by_text("Draw your own target").click()
     for n, (x, y) in enumerate([(0.5, 0.5), (-0.5, 0.5), (0.0, -0.5)], start=1):
-        page.wait_for_function(f"() => ({PLANE_POSITION})([0, 0]) !== null")
-        px, py = page.evaluate(PLANE_POSITION, [x, y])
-        page.mouse.move(px, py)
-        page.mouse.click(px, py)
+        click_on_plane(page, x, y)
         expect(main(page).get_by_text(f"{n} points drawn")).to_be_visible()
     expect(main(page).get_by_text("Pick your drawing as the target")).to_be_visible()
     main(page).get_by_role("combobox", name=re.compile("Target distribution")).click()

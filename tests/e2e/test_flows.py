@@ -11,6 +11,25 @@ from playwright.sync_api import Locator, Page, expect
 pytestmark = pytest.mark.e2e
 
 TIMEOUT = 30_000  # ms; the machine may be busy, the assertions are not about speed
+# Where a click plane's point (x, y) is on the screen, from Plotly's own axes: the plane is
+# the chart with the grid of click targets (viz/click_plane.py).
+CLICK_PLANE_POSITION = """([x, y]) => {
+    for (const el of document.querySelectorAll('.js-plotly-plot')) {
+        if (!el.data || !el._fullLayout) continue;
+        if (!el.data.some(t => t.name === 'click to add')) continue;
+        const r = el.getBoundingClientRect(), fl = el._fullLayout;
+        return [r.left + fl._size.l + fl.xaxis.l2p(x), r.top + fl._size.t + fl.yaxis.l2p(y)];
+    }
+    return null;
+}"""
+
+
+def click_on_plane(page: Page, x: float, y: float) -> None:
+    """Click the click plane at its point (x, y), once it is drawn."""
+    page.wait_for_function(f"() => ({CLICK_PLANE_POSITION})([0, 0]) !== null")
+    px, py = page.evaluate(CLICK_PLANE_POSITION, [x, y])
+    page.mouse.move(px, py)
+    page.mouse.click(px, py)
 
 
 def main(page: Page) -> Locator:
