@@ -43,6 +43,8 @@ def test_gan_ring_trains_live_and_its_samples_move(page: Page, app_url: str, art
     first, steps = page.evaluate(GENERATED), generator_steps(page)
     page.wait_for_function(  # a later poll drew the generated points somewhere else
         f"() => {{ const g = ({GENERATED})(); return g !== null && g !== {first!r}; }}")
+    # The readout redraws in the same poll as the chart, maybe a moment after it.
+    expect(metric(page, "Generator steps")).not_to_have_text(re.compile(rf"^{steps:,} /"))
     assert generator_steps(page) > steps
     expect(metric(page, "MMD² to the data")).not_to_have_text("–")  # quality measured
     expect(metric(page, "Modes covered")).to_have_text(re.compile(r"\d+ of 8"))
