@@ -26,6 +26,7 @@ from playground.inspection.plane import PlaneGrid, plane_grid
 from playground.ui import diffusion_view, generative_view
 from playground.ui.activations_view import blocks, layer_caption
 from playground.ui.attributions_view import params_ui
+from playground.ui.state import derived
 from playground.ui.text import md
 from playground.viz.activations import activation_bars, neuron_thumbnails
 from playground.viz.attributions import feature_bars, mean_abs_bars, plane_field
@@ -187,14 +188,25 @@ def render_discriminator_attributions() -> None:
             baseline = st.selectbox("Baseline", baselines_for((2,)), key="gen_attr.baseline",
                                     format_func=lambda b: f"{b}: {BASELINE_HELP[b]}")
             st.caption(BASELINE_NOTE + " Here zeros is the centre of the plane, (0, 0).")
-    real, fake = gan_points(gan, SAMPLES)
-    mean = torch.from_numpy(real.mean(0))
     grid = plane_grid(np.array([[-3, -3], [3, 3]], np.float32), PLANE_RESOLUTION, 0.0)
-    try:
+
+    def compute() -> tuple[np.ndarray, ...]:
+        real, fake = gan_points(gan, SAMPLES)
+        mean = torch.from_numpy(real.mean(0))
         one = coordinate_attributions(net, point[None], method, params, baseline, mean)[0]
         reliance = mean_coordinate_reliance(net, np.concatenate([real, fake]), method,
                                             params, baseline, mean)
         field = coordinate_attributions(net, grid.points, method, params, baseline, mean)
+        return real, fake, one, reliance, field
+
+    # 1,500 attributions: computed once per state of the discriminator and request, not on
+    # every rerun. The weights' sum tells apart states with the same step count (the slow
+    # motion's D step moves the weights without counting a step).
+    weights = float(sum(p.detach().double().sum() for p in net.model.parameters()))
+    request = (id(gan), net.steps_done, weights, tuple(point.tolist()), method,
+               tuple(sorted((params or {}).items())), baseline)
+    try:
+        real, fake, one, reliance, field = derived("gen_attributions", request, compute)
     except SpecError as exc:
         st.error(md(exc), icon=":material/error:")
         return
