@@ -16,7 +16,7 @@ from playground.session import Session
 from playground.spec import Spec
 from playground.ui.state import get_session
 from playground.ui.text import md
-from playground.ui.widgets import param_form, param_input
+from playground.ui.widgets import param_form
 
 _FLAGS = "lesson_flags"
 _STEP = "lesson_step"
@@ -64,17 +64,7 @@ def lesson_form(control: str, params: tuple[Param, ...], values: dict[str, Any],
                 key_prefix: str, columns: int = 1) -> dict[str, Any]:
     """`param_form`, greyed out when the lesson locks `control` (same keys, so the values
     stay); the caller skips it when the control is hidden."""
-    if not locked(control):
-        return param_form(params, values, key_prefix, columns)
-    cols = st.columns(columns)
-    return {p.name: _locked_input(cols[i % columns], p, values, key_prefix)
-            for i, p in enumerate(params)}
-
-
-def _locked_input(column, p: Param, values: dict[str, Any], key_prefix: str) -> Any:
-    with column:
-        return param_input(p, values.get(p.name, p.default), key=f"{key_prefix}.{p.name}",
-                           disabled=True)
+    return param_form(params, values, key_prefix, columns, disabled=locked(control))
 
 
 def mark_opened(name: str, session: Session) -> None:

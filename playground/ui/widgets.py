@@ -84,7 +84,7 @@ def param_input(param: Param, value: Any, key: str, label: str | None = None,
 
 
 def param_form(params: tuple[Param, ...], values: dict[str, Any], key_prefix: str,
-               columns: int = 1) -> dict[str, Any]:
+               columns: int = 1, disabled: bool = False) -> dict[str, Any]:
     """Inputs for several parameters laid out in `columns`; returns the chosen values."""
     if not params:
         return {}
@@ -93,5 +93,5 @@ def param_form(params: tuple[Param, ...], values: dict[str, Any], key_prefix: st
     for i, p in enumerate(params):
         with cols[i % columns]:
             chosen[p.name] = param_input(p, values.get(p.name, p.default),
-                                         key=f"{key_prefix}.{p.name}")
+                                         key=f"{key_prefix}.{p.name}", disabled=disabled)
     return chosen
