@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import torch
 from safetensors import SafetensorError
 from safetensors.torch import load
 
@@ -47,15 +46,15 @@ def handin_trainer(row: HandIn, device: str | None = None) -> Trainer:
         check_weights(spec, tensors, trainer.report)
     except (SpecError, ValueError, KeyError, OSError) as exc:
         raise BoardError(f"{who} cannot be opened: {exc}") from None
-    with torch.no_grad():
-        trainer.model.load_state_dict(tensors)
     _restore_progress(trainer, row.metrics)
+    # After the progress, so a divergence on training on returns to these weights.
+    trainer.take_weights(tensors, who)
     return trainer
 
 
 def _restore_progress(trainer: Trainer, metrics: dict[str, Any]) -> None:
     """Put back the hand-in's epochs and step count, so pages say 'trained to step N'
-    rather than 'untrained', and a divergence on training on returns to these weights."""
+    rather than 'untrained'."""
     epochs = [_numbers(e) for e in metrics.get("epochs") or [] if isinstance(e, dict)]
     trainer.history.epochs = epochs
     trainer.epoch = len(epochs)
@@ -65,8 +64,6 @@ def _restore_progress(trainer: Trainer, metrics: dict[str, Any]) -> None:
     except (TypeError, ValueError):
         trainer.step_count = len(epochs) * trainer.steps_per_epoch
     trainer.samples_seen = trainer.step_count * trainer.spec.train.batch_size
-    # The divergence guard's fallback weights: these, not the fresh ones built above.
-    trainer._snapshot, trainer._snapshot_step = trainer._copy_weights(), trainer.step_count
 
 
 def _numbers(record: dict[str, Any]) -> dict[str, float]:
