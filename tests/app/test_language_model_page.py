@@ -71,6 +71,14 @@ def test_sampling_controls_redraw_the_sampler_bars_not_the_model_ones(small):
     after = chart(at, "lm_next_bars")["data"]
     assert (np.array(after[1]["x"]) > 0).sum() <= 2  # top-2 keeps two characters
     assert (np.array(before[1]["x"]) > 0).sum() > 2
+    model_before = dict(zip(before[0]["y"], before[0]["x"], strict=True))
+    model_after = dict(zip(after[0]["y"], after[0]["x"], strict=True))
+    shared = {k.lstrip("▶ ") for k in model_before} & {k.lstrip("▶ ") for k in model_after}
+    assert shared  # the same candidates, with the model's own probabilities unchanged
+    for name in shared:
+        old = next(v for k, v in model_before.items() if k.lstrip("▶ ") == name)
+        new = next(v for k, v in model_after.items() if k.lstrip("▶ ") == name)
+        assert new == pytest.approx(old)
     first = generated(at)
     at.number_input(key="lm_seed").set_value(7).run()
     assert generated(at) != first  # another seed, another sample
